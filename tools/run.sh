@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Serve a demo database with warranty_service installed on http://localhost:8069.
+source "$(dirname "$0")/common.sh"
+find_odoo
+ensure_venv
+ensure_postgres
+DB="${WARRANTY_DB:-warranty_demo}"
+PORT="${HTTP_PORT:-8069}"
+if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
+   || ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'warranty_service' AND state = 'installed'" 2>/dev/null | grep -q 1; then
+    echo "warranty_service: creating database $DB with demo data (a few minutes, once)"
+    dropdb --if-exists "$DB"
+    createdb "$DB"
+    odoo_bin -d "$DB" -i warranty_service --stop-after-init --log-level=warn
+fi
+cat <<MSG
+
+  Warranty Service is served on http://localhost:$PORT  (database $DB)
+  Log in as admin / admin (Warranty Manager). Stop with Ctrl+C.
+
+MSG
+exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" \
+    --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$PROJECT_DIR" \
+    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" \
+    -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --log-level=info

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# make test: a throwaway database with warranty_service and its Odoo tests, then the
+# top-level end-to-end tests against a server started for them. Ends with "N passed, N failed".
+source "$(dirname "$0")/common.sh"
+find_odoo
+ensure_venv
+ensure_postgres
+
+DB="warranty_test_$$_$(date +%s)"
+LOG_DIR="${TEST_LOG_DIR:-$PROJECT_DIR/.test-logs}"
+mkdir -p "$LOG_DIR"
+ODOO_LOG="$LOG_DIR/odoo-tests.log"
+SERVER_LOG="$LOG_DIR/odoo-server.log"
+E2E_XML="$LOG_DIR/e2e.xml"
+SERVER_PID=""
+
+free_port() { "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+echo "warranty_service: installing into throwaway database $DB and running its Odoo tests"
+createdb "$DB"
+TEST_PORT="$(free_port)"
+set +e
+odoo_bin -d "$DB" -i warranty_service --test-enable --test-tags=/warranty_service \
+    --stop-after-init --http-port="$TEST_PORT" --log-level=test --max-cron-threads=0 2>&1 | tee "$ODOO_LOG" \
+    | grep -E --line-buffered " (ERROR|CRITICAL|WARNING) |odoo.tests.(result|stats)|tests when loading|FAIL:|ERROR:|post-tests"
+odoo_rc=${PIPESTATUS[0]}
+set -e
+
+read -r odoo_failed odoo_errors odoo_total < <(
+    sed -nE "s/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests when loading database.*/\1 \2 \3/p" "$ODOO_LOG" | tail -n1
+) || true
+if [ -z "${odoo_total:-}" ]; then
+    echo "warranty_service: the Odoo test run did not report its results (exit code $odoo_rc); see $ODOO_LOG" >&2
+    tail -n 40 "$ODOO_LOG" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+odoo_bad=$((odoo_failed + odoo_errors))
+odoo_passed=$((odoo_total - odoo_bad))
+# Install or post-install errors logged outside a test also fail the run
+if [ "$odoo_rc" -ne 0 ] && [ "$odoo_bad" -eq 0 ]; then
+    odoo_bad=1
+fi
+echo "warranty_service: Odoo tests: $odoo_passed passed, $odoo_bad failed (of $odoo_total)"
+
+# Top-level end-to-end tests against a real server
+E2E_PORT="$(free_port)"
+"$VENV/bin/python" "$ODOO_SRC/odoo-bin" \
+    --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$PROJECT_DIR" \
+    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" \
+    -d "$DB" --db-filter="^$DB\$" --http-port="$E2E_PORT" --workers=0 --max-cron-threads=0 \
+    --log-level=warn > "$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$E2E_PORT/web/webclient/version_info" -H 'Content-Type: application/json' -d '{}'; then
+        break
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 1
+done
+set +e
+ODOO_URL="http://127.0.0.1:$E2E_PORT" ODOO_DB="$DB" ODOO_LOGIN=admin ODOO_PASSWORD=admin \
+    "$VENV/bin/python" -m pytest "$PROJECT_DIR/tests" -q -p no:cacheprovider --junitxml="$E2E_XML"
+pytest_rc=$?
+set -e
+read -r e2e_passed e2e_bad < <("$VENV/bin/python" - "$E2E_XML" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 1)
+    raise SystemExit
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+total = sum(int(s.get("tests", 0)) for s in suites)
+bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+skipped = sum(int(s.get("skipped", 0)) for s in suites)
+# A skipped end-to-end test is not a pass
+print(total - bad - skipped, bad + skipped)
+PY
+)
+if [ "$pytest_rc" -ne 0 ] && [ "$e2e_bad" -eq 0 ]; then
+    e2e_bad=1
+fi
+echo "warranty_service: end-to-end tests: $e2e_passed passed, $e2e_bad failed"
+
+passed=$((odoo_passed + e2e_passed))
+failed=$((odoo_bad + e2e_bad))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

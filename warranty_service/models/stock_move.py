@@ -1,0 +1,35 @@
+from odoo import models
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    def _action_done(self, cancel_backorder=False):
+        done_moves = super()._action_done(cancel_backorder=cancel_backorder)
+        done_moves._warranty_process_done_moves()
+        return done_moves
+
+    def _warranty_process_done_moves(self):
+        """Void the warranties of returned units, then register delivered ones.
+
+        Returns first, so that a unit returned and delivered again in the same
+        batch ends with one fresh registration.
+        """
+        done = self.filtered(lambda move: move.state == "done" and move.product_id.tracking == "serial")
+        if not done:
+            return
+        returned = done.filtered(
+            lambda move: move.location_id.usage == "customer" and move.location_dest_id.usage != "customer"
+        )
+        delivered = done.filtered(
+            lambda move: move.location_dest_id.usage == "customer"
+            and move.location_id.usage != "customer"
+            and move.product_id.warranty_months > 0
+        )
+        # sudo: registering and voiding warranties follows from the delivery the
+        # warehouse user may validate; it needs no warranty rights of its own.
+        registrations = self.env["warranty.registration"].sudo()
+        if returned:
+            registrations._void_returned_moves(returned)
+        if delivered:
+            registrations._register_delivered_moves(delivered)

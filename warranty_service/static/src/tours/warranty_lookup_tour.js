@@ -1,0 +1,45 @@
+import { registry } from "@web/core/registry";
+
+// A workshop master finds a unit by its serial (VIN), opens its warranty and prints the certificate.
+registry.category("web_tour.tours").add("warranty_service_lookup_tour", {
+    url: "/odoo/action-warranty_service.stock_lot_action_warranty",
+    steps: () => [
+        {
+            content: "Type the serial number in the search",
+            trigger: ".o_searchview_input",
+            run: "edit VIN-TOUR-1",
+        },
+        {
+            content: "Search for it",
+            trigger: ".o_searchview_input",
+            run: "press Enter",
+        },
+        {
+            content: "Open the unit",
+            trigger: ".o_data_row:contains('VIN-TOUR-1') .o_data_cell[name='name']",
+            run: "click",
+        },
+        {
+            content: "The unit shows it is under warranty",
+            trigger: ".o_form_view .o_field_widget[name='warranty_state']:contains('Under Warranty')",
+        },
+        {
+            content: "Open its warranty registration",
+            trigger: "button[name='action_view_warranty_registrations']",
+            run: "click",
+        },
+        {
+            content: "The registration of that serial is open",
+            trigger: ".o_form_view .o_field_widget[name='lot_id']:contains('VIN-TOUR-1')",
+        },
+        {
+            content: "Print the warranty certificate",
+            trigger: "button[name='action_print_certificate']",
+            run: "click",
+        },
+        {
+            content: "The registration stays open, without error",
+            trigger: ".o_form_view .o_field_widget[name='partner_id']:contains('Tour Customer')",
+        },
+    ],
+});
