@@ -27,6 +27,16 @@ MSG
     exit 2
 }
 
+# pip, without the warnings about package locations configured on this machine but absent
+quiet_pip() {
+    local status
+    set +o pipefail
+    "$VENV/bin/python" -m pip --quiet "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+    status=${PIPESTATUS[0]}
+    set -o pipefail
+    [ "$status" -eq 0 ] || die "pip $1 failed (exit $status)"
+}
+
 ensure_venv() {
     local stamp="$VENV/.warranty_service.stamp" wanted
     wanted="$(cat "$ODOO_SRC/requirements.txt" "$PROJECT_DIR/requirements.txt" "$PROJECT_DIR/tools/odoo_requirements.py" | sha1sum | cut -c1-40)"
@@ -36,9 +46,9 @@ ensure_venv() {
     command -v pg_config >/dev/null || die "pg_config is missing: psycopg2 builds from source and needs libpq-dev (apt-get install libpq-dev libldap2-dev libsasl2-dev)."
     [ -x "$VENV/bin/python" ] || "$PYTHON_BIN" -m venv "$VENV"
     echo "warranty_service: installing Odoo's and our Python requirements into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip wheel setuptools
+    quiet_pip install --upgrade pip wheel setuptools
     "$VENV/bin/python" "$PROJECT_DIR/tools/odoo_requirements.py" "$ODOO_SRC/requirements.txt" > "$VENV/odoo-requirements.txt"
-    "$VENV/bin/python" -m pip install --quiet -r "$VENV/odoo-requirements.txt" -r "$PROJECT_DIR/requirements.txt"
+    quiet_pip install -r "$VENV/odoo-requirements.txt" -r "$PROJECT_DIR/requirements.txt"
     echo "$wanted" > "$stamp"
 }
 
