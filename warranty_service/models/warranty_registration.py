@@ -5,13 +5,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date
 
-COVERAGE_SELECTION = [
-    ("manufacturer", "Manufacturer Warranty"),
-    ("extension", "Extended Warranty"),
-    ("none", "Not Covered"),
-]
-
-
 class WarrantyRegistration(models.Model):
     _name = "warranty.registration"
     _description = "Warranty Registration"

@@ -1,0 +1,107 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class WarrantyRepairLabor(models.Model):
+    _name = "warranty.repair.labor"
+    _description = "Repair Labour Line"
+    _order = "repair_id, sequence, id"
+    _check_company_auto = True
+
+    repair_id = fields.Many2one("repair.order", string="Repair Order", required=True, index=True, ondelete="cascade")
+    sequence = fields.Integer(default=10)
+    operation_id = fields.Many2one(
+        "warranty.labor.operation", string="Operation", required=True, check_company=True,
+        help="The standard job from the manufacturer's catalogue.",
+    )
+    product_id = fields.Many2one(related="operation_id.product_id", string="Labour Product", store=True)
+    hours = fields.Float(
+        string="Hours", digits=(16, 2), compute="_compute_hours", store=True, readonly=False, precompute=True,
+        help="Time spent; defaults to the operation's standard time.",
+    )
+    standard_hours = fields.Float(related="operation_id.standard_hours", string="Standard Time (h)")
+    user_id = fields.Many2one(
+        "res.users", string="Technician", default=lambda self: self.env.user, domain="[('share', '=', False)]",
+    )
+    note = fields.Char(string="Note")
+    company_id = fields.Many2one(related="repair_id.company_id", store=True, index=True)
+    sale_line_id = fields.Many2one("sale.order.line", string="Sale Order Line", readonly=True, copy=False, index="btree_not_null")
+
+    _sql_constraints = [
+        ("hours_positive", "CHECK(hours >= 0)", "Labour hours cannot be negative."),
+    ]
+
+    @api.depends("operation_id")
+    def _compute_hours(self):
+        for line in self:
+            line.hours = line.operation_id.standard_hours
+
+    @api.constrains("hours")
+    def _check_hours(self):
+        for line in self:
+            if line.hours < 0:
+                raise ValidationError(_(
+                    "Labour hours cannot be negative (%(operation)s: %(hours)s h).",
+                    operation=line.operation_id.display_name, hours=line.hours,
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.repair_id._check_repair_editable()
+        lines._create_sale_order_lines()
+        return lines
+
+    def write(self, vals):
+        self.repair_id._check_repair_editable()
+        result = super().write(vals)
+        if "hours" in vals or "operation_id" in vals:
+            self._update_sale_order_lines()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done_repair(self):
+        self.repair_id._check_repair_editable()
+
+    def unlink(self):
+        # The customer's quotation must not keep labour that was removed from the repair
+        self.sale_line_id.filtered(lambda line: line.order_id.state in ("draft", "sent")).unlink()
+        self.sale_line_id.filtered(lambda line: line.exists()).write({"product_uom_qty": 0.0})
+        return super().unlink()
+
+    def _prepare_sale_order_line_vals(self):
+        """Values of the customer's sale order line for this labour; a hook for other modules."""
+        self.ensure_one()
+        vals = {
+            "order_id": self.repair_id.sale_order_id.id,
+            "product_id": self.product_id.id,
+            "name": _("%(operation)s (%(repair)s)", operation=self.operation_id.display_name, repair=self.repair_id.name),
+            "product_uom_qty": self.hours,
+        }
+        if self.repair_id.under_warranty:
+            # Covered work is charged to the manufacturer, never to the customer
+            vals["price_unit"] = 0.0
+        return vals
+
+    def _create_sale_order_lines(self):
+        lines = self.filtered(lambda line: line.repair_id.sale_order_id and not line.sale_line_id)
+        if not lines:
+            return
+        if any(line.repair_id.sale_order_id.state not in ("draft", "sent") for line in lines):
+            raise UserError(_(
+                "The quotation of this repair is already confirmed: add the labour to it by hand or cancel it first."
+            ))
+        sale_lines = self.env["sale.order.line"].create([line._prepare_sale_order_line_vals() for line in lines])
+        for line, sale_line in zip(lines, sale_lines):
+            line.sale_line_id = sale_line
+
+    def _update_sale_order_lines(self):
+        for line in self.filtered("sale_line_id"):
+            line.sale_line_id.write({"product_uom_qty": line.hours})
+        self._update_sale_order_line_prices()
+
+    def _update_sale_order_line_prices(self):
+        covered = self.filtered(lambda line: line.sale_line_id and line.repair_id.under_warranty)
+        covered.sale_line_id.write({"price_unit": 0.0, "technical_price_unit": 0.0})
+        paid = self.filtered(lambda line: line.sale_line_id and not line.repair_id.under_warranty)
+        paid.sale_line_id._compute_price_unit()
