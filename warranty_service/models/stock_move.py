@@ -15,7 +15,10 @@ class StockMove(models.Model):
         Returns first, so that a unit returned and delivered again in the same
         batch ends with one fresh registration.
         """
-        done = self.filtered(lambda move: move.state == "done" and move.product_id.tracking == "serial")
+        # A repair moves the unit inside the workshop: only sales and returns change its warranty
+        done = self.filtered(
+            lambda move: move.state == "done" and move.product_id.tracking == "serial" and not move.repair_id
+        )
         if not done:
             return
         returned = done.filtered(
