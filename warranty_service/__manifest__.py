@@ -13,6 +13,7 @@
         "data/ir_sequence_data.xml",
         "report/warranty_certificate_report.xml",
         "report/repair_act_report.xml",
+        "report/loan_agreement_report.xml",
         "views/warranty_registration_views.xml",
         "views/warranty_catalog_views.xml",
         "views/repair_order_views.xml",

@@ -3,6 +3,8 @@ from . import res_partner
 from . import warranty_registration
 from . import stock_lot
 from . import stock_move
+from . import stock_picking
+from . import stock_location
 from . import sale_order
 from . import warranty_defect_code
 from . import warranty_labor_operation

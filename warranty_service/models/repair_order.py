@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 REPAIR_COVERAGE_SELECTION = [
@@ -55,8 +55,47 @@ class RepairOrder(models.Model):
     labor_line_ids = fields.One2many("warranty.repair.labor", "repair_id", string="Labour", copy=True)
     labor_hours = fields.Float(string="Labour Hours", compute="_compute_labor_hours", store=True)
 
+    # Loaner: a substitute unit lent to the customer while the repair lasts
+    loaner_lot_id = fields.Many2one(
+        "stock.lot", string="Loaner Unit", check_company=True, tracking=True, copy=False,
+        domain="[('product_id.tracking', '=', 'serial')]",
+        help="A unit of the loaner fleet lent to the customer while the repair lasts.",
+    )
+    loaner_date_out = fields.Datetime(string="Loaner Out", readonly=True, copy=False)
+    loaner_date_in = fields.Datetime(string="Loaner In", readonly=True, copy=False)
+    loaner_state = fields.Selection(
+        [("none", "No Loaner"), ("planned", "Planned"), ("lent", "Lent"), ("returned", "Returned")],
+        string="Loaner Status", compute="_compute_loaner_state", store=True,
+    )
+    # Transport of the unit, and every service transfer of this repair
+    service_picking_ids = fields.One2many("stock.picking", "warranty_repair_id", string="Service Transfers")
+    service_picking_count = fields.Integer(compute="_compute_service_picking_count")
+    # Independent examination, when the customer disputes the verdict
+    expertise_state = fields.Selection(
+        [
+            ("none", "None"),
+            ("sent", "Sample Sent"),
+            ("confirmed", "Verdict Confirmed"),
+            ("overturned", "Verdict Overturned"),
+        ],
+        string="Independent Examination", default="none", required=True, tracking=True, copy=False,
+        help="Sample Sent: the customer disputes the verdict and a sample went to an independent examiner.\n"
+        "Verdict Confirmed: the examiner agrees with the workshop.\n"
+        "Verdict Overturned: the examiner disagrees; a Warranty Manager may change the coverage.",
+    )
+    expertise_partner_id = fields.Many2one("res.partner", string="Examiner", tracking=True, copy=False)
+    expertise_date_sent = fields.Date(string="Sample Sent On", copy=False)
+    expertise_date_result = fields.Date(string="Verdict On", copy=False)
+    expertise_result = fields.Text(string="Examiner's Verdict", copy=False)
+
     _sql_constraints = [
         ("odometer_km_positive", "CHECK(odometer_km >= 0)", "The odometer reading cannot be negative."),
+        # Two repairs confirming the same loaner at the same moment: only the database can refuse one
+        (
+            "loaner_lent_once",
+            "EXCLUDE (loaner_lot_id WITH =) WHERE (loaner_state = 'lent')",
+            "This loaner unit is already lent on another repair.",
+        ),
     ]
 
     @api.depends("lot_id")
@@ -91,6 +130,29 @@ class RepairOrder(models.Model):
     def _compute_labor_hours(self):
         for repair in self:
             repair.labor_hours = sum(repair.labor_line_ids.mapped("hours"))
+
+    @api.depends("loaner_lot_id", "loaner_date_out", "loaner_date_in")
+    def _compute_loaner_state(self):
+        for repair in self:
+            if not repair.loaner_lot_id:
+                repair.loaner_state = "none"
+            elif repair.loaner_date_in:
+                repair.loaner_state = "returned"
+            elif repair.loaner_date_out:
+                repair.loaner_state = "lent"
+            else:
+                repair.loaner_state = "planned"
+
+    @api.depends("service_picking_ids")
+    def _compute_service_picking_count(self):
+        for repair in self:
+            repair.service_picking_count = len(repair.service_picking_ids)
+
+    @api.constrains("loaner_lot_id", "lot_id")
+    def _check_loaner(self):
+        for repair in self.filtered("loaner_lot_id"):
+            if repair.loaner_lot_id == repair.lot_id:
+                raise ValidationError(_("A unit cannot be its own loaner (%(serial)s).", serial=repair.lot_id.name))
 
     @api.constrains("odometer_km", "lot_id")
     def _check_odometer(self):
@@ -151,6 +213,93 @@ class RepairOrder(models.Model):
                 ))
         self.write({"goodwill_user_id": self.env.user.id, "goodwill_date": fields.Date.context_today(self)})
         return True
+
+    def action_send_to_expertise(self):
+        """Record that a sample went to an independent examiner because the customer disputes the verdict."""
+        for repair in self:
+            if not repair.expertise_partner_id:
+                raise UserError(_("Choose the examiner of repair %(repair)s before sending the sample.", repair=repair.name))
+        self.write({"expertise_state": "sent", "expertise_date_sent": fields.Date.context_today(self)})
+
+    def action_record_expertise(self, overturned=False):
+        """Record the examiner's verdict; an overturned verdict lets a manager change the coverage."""
+        for repair in self:
+            if repair.expertise_state != "sent":
+                raise UserError(_("Repair %(repair)s has no sample out for examination.", repair=repair.name))
+            if not (repair.expertise_result or "").strip():
+                raise UserError(_("Enter the examiner's verdict of repair %(repair)s first.", repair=repair.name))
+        self.write({
+            "expertise_state": "overturned" if overturned else "confirmed",
+            "expertise_date_result": fields.Date.context_today(self),
+        })
+
+    def action_record_expertise_overturned(self):
+        """The examiner disagrees with the workshop's verdict."""
+        return self.action_record_expertise(overturned=True)
+
+    def action_lend_loaner(self):
+        """Hand the loaner unit to the customer: a transfer from the loaner fleet to the customer."""
+        for repair in self:
+            if not repair.loaner_lot_id:
+                raise UserError(_("Choose the loaner unit of repair %(repair)s first.", repair=repair.name))
+            if repair.loaner_state != "planned":
+                raise UserError(_("The loaner of repair %(repair)s is already out.", repair=repair.name))
+            if not repair.partner_id:
+                raise UserError(_("Repair %(repair)s has no customer to lend a unit to.", repair=repair.name))
+        self._check_loaners_free()
+        for repair in self:
+            fleet = repair._get_loaner_location()
+            repair._create_service_transfer(
+                "loaner_out", repair._get_warehouse().out_type_id, fleet,
+                self.env.ref("stock.stock_location_customers"), repair.loaner_lot_id, validate=True,
+            )
+        self.write({"loaner_date_out": fields.Datetime.now()})
+        return True
+
+    def action_return_loaner(self):
+        """The customer brought the loaner back: a transfer from the customer to the loaner fleet."""
+        for repair in self:
+            if repair.loaner_state != "lent":
+                raise UserError(_("The loaner of repair %(repair)s is not out.", repair=repair.name))
+            repair._create_service_transfer(
+                "loaner_in", repair._get_warehouse().in_type_id, self.env.ref("stock.stock_location_customers"),
+                repair._get_loaner_location(), repair.loaner_lot_id, validate=True,
+            )
+        self.write({"loaner_date_in": fields.Datetime.now()})
+        return True
+
+    def action_create_pickup(self):
+        """Plan the collection of the unit at the customer's, for units that cannot come in."""
+        for repair in self:
+            repair._check_transport_possible("pickup")
+            repair._create_service_transfer(
+                "pickup", repair._get_warehouse().in_type_id, self.env.ref("stock.stock_location_customers"),
+                repair.product_location_src_id, repair.lot_id, owner=repair.partner_id,
+            )
+        return self.action_view_service_pickings()
+
+    def action_create_return_delivery(self):
+        """Plan bringing the repaired unit back to the customer."""
+        for repair in self:
+            repair._check_transport_possible("delivery")
+            repair._create_service_transfer(
+                "delivery", repair._get_warehouse().out_type_id, repair.product_location_dest_id,
+                self.env.ref("stock.stock_location_customers"), repair.lot_id, owner=repair.partner_id,
+            )
+        return self.action_view_service_pickings()
+
+    def action_view_service_pickings(self):
+        """Open the loaner and transport transfers of the repair."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("warranty_repair_id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_print_loan_agreement(self):
+        """Print the loan agreement the customer signs when taking the loaner."""
+        if any(not repair.loaner_lot_id for repair in self):
+            raise UserError(_("There is no loaner on this repair."))
+        return self.env.ref("warranty_service.action_report_loan_agreement").report_action(self)
 
     def action_repair_done(self):
         self._check_diagnosis_complete()
@@ -217,6 +366,103 @@ class RepairOrder(models.Model):
                     "before completing it, so the claim to the manufacturer can be made.",
                     repair=repair.name, missing=", ".join(missing),
                 ))
+
+    def _check_loaners_free(self):
+        """A loaner can be lent once at a time, and not while it is itself under repair."""
+        loaners = self.loaner_lot_id
+        busy = self.search_fetch(
+            [("id", "not in", self.ids), ("loaner_lot_id", "in", loaners.ids), ("loaner_state", "=", "lent")],
+            ["name", "loaner_lot_id"],
+        )
+        if busy:
+            raise UserError(_(
+                "Loaner %(serial)s is already lent on repair %(repair)s.",
+                serial=busy[0].loaner_lot_id.name, repair=busy[0].name,
+            ))
+        in_repair = self.search_fetch(
+            [("lot_id", "in", loaners.ids), ("state", "not in", ("done", "cancel"))], ["name", "lot_id"],
+        )
+        if in_repair:
+            raise UserError(_(
+                "Loaner %(serial)s is itself under repair (%(repair)s): choose another unit.",
+                serial=in_repair[0].lot_id.name, repair=in_repair[0].name,
+            ))
+
+    def _check_transport_possible(self, kind):
+        self.ensure_one()
+        if not self.lot_id or not self.partner_id:
+            raise UserError(_(
+                "Repair %(repair)s needs a serial number and a customer to plan a transport.", repair=self.name,
+            ))
+        if self.service_picking_ids.filtered(lambda p: p.warranty_transfer_kind == kind and p.state != "cancel"):
+            raise UserError(_("Repair %(repair)s already has this transport planned.", repair=self.name))
+
+    def _get_warehouse(self):
+        self.ensure_one()
+        return self.picking_type_id.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1,
+        )
+
+    def _get_loaner_location(self):
+        """The warehouse's *Loaner Fleet* location, created the first time it is needed."""
+        self.ensure_one()
+        warehouse = self._get_warehouse()
+        Location = self.env["stock.location"].sudo()  # sudo: workshop users lend loaners but do not configure locations
+        fleet = Location.search([
+            ("location_id", "=", warehouse.view_location_id.id), ("warranty_loaner_fleet", "=", True),
+        ], limit=1)
+        if not fleet:
+            fleet = Location.create({
+                "name": _("Loaner Fleet"), "usage": "internal", "location_id": warehouse.view_location_id.id,
+                "company_id": warehouse.company_id.id, "warranty_loaner_fleet": True,
+            })
+        return fleet.with_env(self.env)
+
+    def _prepare_service_transfer_vals(self, kind, picking_type, source, destination, lot, owner=None):
+        """Values of a loaner or transport transfer; a hook for other modules."""
+        self.ensure_one()
+        return {
+            "picking_type_id": picking_type.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "partner_id": self.partner_id.id,
+            "origin": self.name,
+            "warranty_repair_id": self.id,
+            "warranty_transfer_kind": kind,
+            "owner_id": owner.id if owner else False,
+            "move_ids": [Command.create({
+                "name": self.name,
+                "product_id": lot.product_id.id,
+                "product_uom_qty": 1,
+                "product_uom": lot.product_id.uom_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            })],
+        }
+
+    def _create_service_transfer(self, kind, picking_type, source, destination, lot, owner=None, validate=False):
+        self.ensure_one()
+        picking = self.env["stock.picking"].create(
+            self._prepare_service_transfer_vals(kind, picking_type, source, destination, lot, owner=owner)
+        )
+        picking.action_confirm()
+        move = picking.move_ids
+        # The unit is known: its serial is set rather than whatever the reservation would pick
+        move.move_line_ids.unlink()
+        self.env["stock.move.line"].create({
+            "move_id": move.id,
+            "picking_id": picking.id,
+            "product_id": lot.product_id.id,
+            "lot_id": lot.id,
+            "quantity": 1,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "owner_id": owner.id if owner else False,
+        })
+        if validate:
+            move.picked = True
+            picking._action_done()
+        return picking
 
     def _get_warranty_manufacturer(self):
         self.ensure_one()

@@ -15,9 +15,13 @@ class StockMove(models.Model):
         Returns first, so that a unit returned and delivered again in the same
         batch ends with one fresh registration.
         """
-        # A repair moves the unit inside the workshop: only sales and returns change its warranty
+        # Repairs and their service transfers (loaners, pickups) move units for the service:
+        # only sales and customer returns change a warranty
         done = self.filtered(
-            lambda move: move.state == "done" and move.product_id.tracking == "serial" and not move.repair_id
+            lambda move: move.state == "done"
+            and move.product_id.tracking == "serial"
+            and not move.repair_id
+            and not move.picking_id.warranty_repair_id
         )
         if not done:
             return

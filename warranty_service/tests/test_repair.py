@@ -334,3 +334,125 @@ class TestRepairWork(WarrantyRepairCommon):
         with self.assertRaises(AccessError):
             self.operation_seal.with_user(self.user_workshop).standard_hours = 10
         self.env["warranty.defect.code"].with_user(self.user_manager).create({"code": "X-1", "name": "New code"})
+
+
+@tagged("post_install", "-at_install")
+class TestRepairService(WarrantyRepairCommon):
+    """Loaners, transport and independent examination."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customers = cls.env.ref("stock.stock_location_customers")
+        cls.loaner_a, cls.loaner_b = cls._create_lots(cls.saw, "LOANER-A", "LOANER-B")
+
+    def _stock_loaners(self, repair):
+        fleet = repair._get_loaner_location()
+        for lot in self.loaner_a | self.loaner_b:
+            self.env["stock.quant"]._update_available_quantity(lot.product_id, fleet, 1, lot_id=lot)
+        return fleet
+
+    def _quant_location(self, lot):
+        return self.env["stock.quant"].search([("lot_id", "=", lot.id), ("quantity", ">", 0)]).location_id
+
+    def test_loaner_out_and_back(self):
+        repair = self._repair(self.lot_covered, user=self.user_workshop)
+        fleet = self._stock_loaners(repair)
+        self.assertEqual(fleet.name, "Loaner Fleet")
+        self.assertEqual(self._quant_location(self.loaner_a), fleet)
+        repair = repair.with_user(self.user_workshop)
+        repair.loaner_lot_id = self.loaner_a
+        self.assertEqual(repair.loaner_state, "planned")
+        repair.action_lend_loaner()
+        self.assertEqual(repair.loaner_state, "lent")
+        self.assertEqual(self._quant_location(self.loaner_a), self.customers)
+        out = repair.service_picking_ids.filtered(lambda p: p.warranty_transfer_kind == "loaner_out")
+        self.assertEqual(out.state, "done")
+        self.assertEqual(out.move_line_ids.lot_id, self.loaner_a)
+        self.assertFalse(self.loaner_a.warranty_registration_ids, "lending is not selling: no warranty registered")
+        action = repair.action_print_loan_agreement()
+        self.assertEqual(action["report_name"], "warranty_service.report_loan_agreement")
+
+        repair.action_return_loaner()
+        self.assertEqual(repair.loaner_state, "returned")
+        self.assertEqual(self._quant_location(self.loaner_a), fleet)
+        self.assertEqual(repair.service_picking_count, 2)
+
+    def test_loaner_cannot_be_lent_twice(self):
+        first = self._repair(self.lot_covered)
+        self._stock_loaners(first)
+        first.loaner_lot_id = self.loaner_a
+        first.action_lend_loaner()
+        second = self._repair(self.lot_extended, loaner_lot_id=self.loaner_a.id)
+        with self.assertRefused(f"Loaner LOANER-A is already lent on repair {first.name}"):
+            second.action_lend_loaner()
+        self.assertEqual(second.loaner_state, "planned", "nothing half-done")
+        self.assertFalse(second.service_picking_ids)
+        with self.assertRefused("The loaner of repair .* is already out"):
+            first.action_lend_loaner()
+
+    def test_loaner_under_repair_refused(self):
+        broken_loaner_repair = self._repair(self.loaner_b, odometer=0)
+        repair = self._repair(self.lot_covered, loaner_lot_id=self.loaner_b.id)
+        self._stock_loaners(repair)
+        with self.assertRefused(f"Loaner LOANER-B is itself under repair \\({broken_loaner_repair.name}\\)"):
+            repair.action_lend_loaner()
+        with self.assertRefused("A unit cannot be its own loaner"):
+            repair.loaner_lot_id = self.lot_covered
+
+    def test_pickup_and_return_transport(self):
+        repair = self._repair(self.lot_covered)
+        repair.action_create_pickup()
+        pickup = repair.service_picking_ids
+        self.assertEqual(pickup.warranty_transfer_kind, "pickup")
+        self.assertEqual((pickup.location_id, pickup.location_dest_id), (self.customers, repair.product_location_src_id))
+        self.assertEqual(pickup.partner_id, self.customer)
+        pickup.move_ids.picked = True
+        pickup.button_validate()
+        self.assertEqual(pickup.state, "done")
+        quant = self.env["stock.quant"].search([("lot_id", "=", self.lot_covered.id), ("quantity", ">", 0)])
+        self.assertEqual(quant.location_id, repair.product_location_src_id, "the unit is in the workshop")
+        self.assertEqual(quant.owner_id, self.customer, "it still belongs to the customer")
+        self.assertEqual(self.registration.state, "active", "collecting a unit for repair does not void its warranty")
+        with self.assertRefused("already has this transport planned"):
+            repair.action_create_pickup()
+
+        repair.action_create_return_delivery()
+        delivery = repair.service_picking_ids.filtered(lambda p: p.warranty_transfer_kind == "delivery")
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        in_house = self.env["stock.quant"].search([
+            ("lot_id", "=", self.lot_covered.id), ("location_id.usage", "=", "internal"), ("quantity", ">", 0),
+        ])
+        self.assertFalse(in_house, "the unit has left the workshop")
+        self.assertEqual(delivery.move_line_ids.location_dest_id, self.customers)
+        self.assertEqual(self.registration.state, "active")
+        self.assertEqual(self.lot_covered.warranty_registration_count, 1, "bringing it back is no new sale")
+
+    def test_transport_needs_a_serial_and_customer(self):
+        repair = self._repair(self.lot_covered)
+        repair.partner_id = False
+        with self.assertRefused("needs a serial number and a customer to plan a transport"):
+            repair.action_create_pickup()
+
+    def test_independent_examination(self):
+        repair = self._repair(self.lot_covered)
+        self._confirm(repair)
+        with self.assertRefused("Choose the examiner"):
+            repair.action_send_to_expertise()
+        examiner = self.env["res.partner"].create({"name": "Independent Lab"})
+        repair.expertise_partner_id = examiner
+        repair.with_user(self.user_workshop).action_send_to_expertise()
+        self.assertEqual(repair.expertise_state, "sent")
+        with self.assertRefused("Enter the examiner's verdict"):
+            repair.action_record_expertise_overturned()
+        repair.expertise_result = "Seal damaged by a foreign body: not a material defect"
+        repair.with_user(self.user_workshop).action_record_expertise_overturned()
+        self.assertEqual(repair.expertise_state, "overturned")
+        # The outcome changes the coverage only by a manager's hand
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Manager"):
+            repair.with_user(self.user_workshop).write({"warranty_coverage": "none"})
+        repair.with_user(self.user_manager).write({
+            "warranty_coverage": "none", "warranty_coverage_reason": "Examination: foreign body damage",
+        })
+        self.assertFalse(repair.under_warranty)

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    # Transfers a repair makes for its customer: they move units for the service, not sales or returns,
+    # so they never register nor void a warranty.
+    warranty_repair_id = fields.Many2one(
+        "repair.order", string="Service Repair", index="btree_not_null", readonly=True, copy=False,
+    )
+    warranty_transfer_kind = fields.Selection(
+        [
+            ("loaner_out", "Loaner Lent"),
+            ("loaner_in", "Loaner Returned"),
+            ("pickup", "Pickup from Customer"),
+            ("delivery", "Return to Customer"),
+        ],
+        string="Service Transfer", readonly=True, copy=False,
+    )
