@@ -478,7 +478,9 @@ class RepairOrder(models.Model):
         return managers.sorted("id")[:1] or self.env.user
 
     def _schedule_manufacturer_notification(self):
-        for repair in self:
+        # The to-do lands in the manager's activities; no assignment e-mail per repair (it would
+        # render a mail template inside every confirmation)
+        for repair in self.with_context(mail_activity_quick_update=True):
             manufacturer = repair._get_warranty_manufacturer()
             days = manufacturer.warranty_notification_days if manufacturer else 3
             repair.activity_schedule(
