@@ -25,3 +25,49 @@ class TestLookupTour(HttpCase):
         printed = self.registration.message_ids.filtered(lambda m: "Warranty certificate printed." in m.body)
         self.assertEqual(len(printed), 1, "the certificate was printed once, from the browser")
         self.assertEqual(printed.author_id, self.env["res.users"].search([("login", "=", "ws_tour_workshop")]).partner_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRepairTour(HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        manufacturer = cls.env["res.partner"].create({"name": "Tour Motors", "is_company": True})
+        product = cls.env["product.product"].create({
+            "name": "Tour Van", "type": "consu", "is_storable": True, "tracking": "serial",
+            "warranty_months": 24, "warranty_manufacturer_id": manufacturer.id,
+        })
+        lot = cls.env["stock.lot"].create({"name": "VIN-TOUR-R1", "product_id": product.id})
+        customer = cls.env["res.partner"].create({"name": "Tour Customer"})
+        cls.env["warranty.registration"].create({"lot_id": lot.id, "partner_id": customer.id})
+        cls.defect = cls.env["warranty.defect.code"].create({"code": "T-TOUR", "name": "Oil leak"})
+        cls.part = cls.env["product.product"].create({"name": "Tour Seal", "type": "consu"})
+        labour = cls.env["product.product"].create({"name": "Tour Labour", "type": "service"})
+        cls.operation = cls.env["warranty.labor.operation"].create({
+            "code": "00-TOUR", "name": "Replace seal", "standard_hours": 1.5,
+            "manufacturer_id": manufacturer.id, "product_id": labour.id,
+        })
+        cls.repair = cls.env["repair.order"].create({
+            "product_id": product.id, "lot_id": lot.id, "partner_id": customer.id, "odometer_km": 3000,
+        })
+        cls.repair._action_repair_confirm()
+        cls.repair.action_repair_start()
+        cls.workshop = new_test_user(
+            cls.env, login="ws_tour_master", groups="warranty_service.group_warranty_workshop",
+        )
+
+    def test_workshop_master_completes_a_covered_repair(self):
+        self.assertEqual(self.repair.warranty_coverage, "manufacturer")
+        self.start_tour(
+            "/odoo/action-warranty_service.stock_lot_action_warranty",
+            "warranty_service_repair_tour",
+            login="ws_tour_master",
+        )
+        self.assertEqual(self.repair.state, "done")
+        self.assertEqual(self.repair.defect_code_ids, self.defect)
+        self.assertEqual(self.repair.causal_part_id, self.part)
+        self.assertEqual(self.repair.failure_cause, "Seal hardened: material defect")
+        self.assertEqual(self.repair.labor_line_ids.operation_id, self.operation)
+        self.assertEqual(self.repair.labor_line_ids.hours, 1.5)
+        self.assertEqual(self.repair.labor_line_ids.user_id, self.workshop)
