@@ -5,6 +5,7 @@ from . import stock_lot
 from . import stock_move
 from . import stock_picking
 from . import stock_location
+from . import stock_warehouse
 from . import sale_order
 from . import warranty_defect_code
 from . import warranty_labor_operation

@@ -249,6 +249,15 @@ class RepairOrder(models.Model):
         self._check_loaners_free()
         for repair in self:
             fleet = repair._get_loaner_location()
+            in_fleet = self.env["stock.quant"].search_count([
+                ("lot_id", "=", repair.loaner_lot_id.id), ("location_id", "child_of", fleet.id), ("quantity", ">", 0),
+            ])
+            if not in_fleet:
+                raise UserError(_(
+                    "Loaner %(serial)s is not in the loaner fleet (%(fleet)s): add it to the fleet (button on the serial number) "
+                    "or choose another unit.",
+                    serial=repair.loaner_lot_id.name, fleet=fleet.display_name,
+                ))
             repair._create_service_transfer(
                 "loaner_out", repair._get_warehouse().out_type_id, fleet,
                 self.env.ref("stock.stock_location_customers"), repair.loaner_lot_id, validate=True,
@@ -404,19 +413,8 @@ class RepairOrder(models.Model):
         )
 
     def _get_loaner_location(self):
-        """The warehouse's *Loaner Fleet* location, created the first time it is needed."""
         self.ensure_one()
-        warehouse = self._get_warehouse()
-        Location = self.env["stock.location"].sudo()  # sudo: workshop users lend loaners but do not configure locations
-        fleet = Location.search([
-            ("location_id", "=", warehouse.view_location_id.id), ("warranty_loaner_fleet", "=", True),
-        ], limit=1)
-        if not fleet:
-            fleet = Location.create({
-                "name": _("Loaner Fleet"), "usage": "internal", "location_id": warehouse.view_location_id.id,
-                "company_id": warehouse.company_id.id, "warranty_loaner_fleet": True,
-            })
-        return fleet.with_env(self.env)
+        return self._get_warehouse()._get_warranty_loaner_location()
 
     def _prepare_service_transfer_vals(self, kind, picking_type, source, destination, lot, owner=None):
         """Values of a loaner or transport transfer; a hook for other modules."""

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -69,6 +69,42 @@ class StockLot(models.Model):
         if operator in ("!=", "not in"):
             domain = ["!", *expression.normalize_domain(domain)]
         return domain
+
+    def action_add_to_loaner_fleet(self):
+        """Move units from stock into their warehouse's loaner fleet, to lend them to customers."""
+        quants = self.env["stock.quant"].search([
+            ("lot_id", "in", self.ids), ("location_id.usage", "=", "internal"), ("quantity", ">", 0),
+        ])
+        for lot in self:
+            quant = quants.filtered(lambda q: q.lot_id == lot)[:1]
+            if not quant:
+                raise UserError(_("Serial number %(serial)s is not in stock: receive it first.", serial=lot.name))
+            warehouse = quant.location_id.warehouse_id
+            if not warehouse:
+                raise UserError(_("Serial number %(serial)s is in no warehouse.", serial=lot.name))
+            fleet = warehouse._get_warranty_loaner_location()
+            if quant.location_id == fleet:
+                continue
+            move = self.env["stock.move"].create({
+                "name": _("To the loaner fleet"),
+                "product_id": lot.product_id.id,
+                "product_uom_qty": 1,
+                "product_uom": lot.product_id.uom_id.id,
+                "location_id": quant.location_id.id,
+                "location_dest_id": fleet.id,
+                "company_id": warehouse.company_id.id,
+                "move_line_ids": [Command.create({
+                    "product_id": lot.product_id.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": quant.location_id.id,
+                    "location_dest_id": fleet.id,
+                })],
+            })
+            move._action_confirm()
+            move.picked = True
+            move._action_done()
+        return True
 
     def action_view_warranty_registrations(self):
         """Open the warranty registrations of this serial."""

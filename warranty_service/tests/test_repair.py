@@ -378,6 +378,20 @@ class TestRepairService(WarrantyRepairCommon):
         self.assertEqual(self._quant_location(self.loaner_a), fleet)
         self.assertEqual(repair.service_picking_count, 2)
 
+    def test_add_to_fleet_then_lend(self):
+        self.env["stock.quant"]._update_available_quantity(self.saw, self.stock_location, 1, lot_id=self.loaner_a)
+        repair = self._repair(self.lot_covered, loaner_lot_id=self.loaner_b.id)
+        with self.assertRefused(r"Loaner LOANER-B is not in the loaner fleet \(WH/Loaner Fleet\)"):
+            repair.action_lend_loaner()
+        with self.assertRefused("Serial number LOANER-B is not in stock: receive it first"):
+            self.loaner_b.with_user(self.user_parts).action_add_to_loaner_fleet()
+        self.loaner_a.with_user(self.user_parts).action_add_to_loaner_fleet()
+        fleet = repair._get_loaner_location()
+        self.assertEqual(self._quant_location(self.loaner_a), fleet)
+        repair.loaner_lot_id = self.loaner_a
+        repair.with_user(self.user_workshop).action_lend_loaner()
+        self.assertEqual(self._quant_location(self.loaner_a), self.customers)
+
     def test_loaner_cannot_be_lent_twice(self):
         first = self._repair(self.lot_covered)
         self._stock_loaners(first)
