@@ -159,7 +159,8 @@ class RepairOrder(models.Model):
         repairs = self.filtered(lambda r: r.lot_id and r.odometer_km)
         if not repairs:
             return
-        # One grouped read for the batch: the highest reading recorded on other repairs of each serial
+        # One grouped read for the batch: the highest reading recorded on other repairs of each serial.
+        # sudo: readings recorded by other companies' or other users' repairs count too
         last_readings = dict(self.env["repair.order"].sudo()._read_group(
             [("lot_id", "in", repairs.lot_id.ids), ("id", "not in", repairs.ids), ("state", "!=", "cancel")],
             ["lot_id"], ["odometer_km:max"],
@@ -344,7 +345,8 @@ class RepairOrder(models.Model):
         if not registration:
             return "none", _("Serial number %(serial)s has no warranty registration.", serial=self.lot_id.name)
         date = fields.Datetime.context_timestamp(self, self.schedule_date).date() if self.schedule_date else None
-        result = registration.check_coverage(date=date, mileage_km=self.odometer_km)
+        # sudo: inventory users without a warranty role also create repairs; the coverage is theirs to see
+        result = registration.sudo().check_coverage(date=date, mileage_km=self.odometer_km)
         return result["coverage"], result["reason"]
 
     def _check_coverage_rights(self):

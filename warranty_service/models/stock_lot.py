@@ -34,17 +34,20 @@ class StockLot(models.Model):
     @api.depends("warranty_registration_ids.is_void", "warranty_registration_ids.date_expiry")
     @api.depends_context("date")
     def _compute_warranty(self):
-        registrations = self.env["warranty.registration"].search(
+        # sudo: every inventory user may see whether a unit is covered (the serial form and the
+        # repair order show it), even without a warranty role to read the registrations themselves
+        Registration = self.env["warranty.registration"].sudo()
+        registrations = Registration.search(
             [("lot_id", "in", self.ids)], order="is_void, date_start desc, id desc",
-        ) if self.ids else self.env["warranty.registration"]
+        ) if self.ids else Registration
         current = {}
         counts = {}
         for registration in registrations:
             current.setdefault(registration.lot_id.id, registration)
             counts[registration.lot_id.id] = counts.get(registration.lot_id.id, 0) + 1
         for lot in self:
-            registration = current.get(lot.id, self.env["warranty.registration"])
-            lot.warranty_registration_id = registration
+            registration = current.get(lot.id, Registration)
+            lot.warranty_registration_id = registration.with_env(self.env)
             lot.warranty_state = registration.state or "none"
             lot.warranty_date_expiry = registration.date_expiry if registration and not registration.is_void else False
             lot.warranty_registration_count = counts.get(lot.id, 0)

@@ -178,6 +178,14 @@ class TestRepairCoverage(WarrantyRepairCommon):
         self.assertEqual(repair.warranty_coverage, "none")
         self.assertFalse(repair.under_warranty)
 
+    def test_inventory_user_without_warranty_role(self):
+        """Core repair users who hold no warranty role still create repairs and see the coverage."""
+        repair = self._repair(self.lot_covered, user=self.user_warehouse)
+        self.assertEqual(repair.warranty_coverage, "manufacturer")
+        self.assertEqual(self.lot_covered.with_user(self.user_warehouse).warranty_state, "active")
+        with self.assertRaises(AccessError):
+            self.registration.with_user(self.user_warehouse).read(["name"])
+
     def test_odometer_cannot_go_back(self):
         first = self._repair(self.lot_covered, odometer=20000)
         self.assertEqual(first.odometer_km, 20000)
