@@ -10,6 +10,9 @@ REPAIR_COVERAGE_SELECTION = [
     ("none", "Not Covered"),
 ]
 
+COVERED = ("manufacturer", "extension", "goodwill")
+
+
 class RepairOrder(models.Model):
     _inherit = "repair.order"
 
@@ -124,7 +127,7 @@ class RepairOrder(models.Model):
     @api.depends("warranty_coverage")
     def _compute_under_warranty(self):
         for repair in self:
-            repair.under_warranty = repair.warranty_coverage in ("manufacturer", "extension", "goodwill")
+            repair.under_warranty = repair.warranty_coverage in COVERED
 
     @api.depends("labor_line_ids.hours")
     def _compute_labor_hours(self):
@@ -190,6 +193,11 @@ class RepairOrder(models.Model):
             self._check_coverage_rights()
         coverage_before = {repair.id: repair.warranty_coverage for repair in self}
         result = super().write(vals)
+        if "under_warranty" in vals and any(
+            repair.under_warranty != (repair.warranty_coverage in COVERED) for repair in self
+        ):
+            # Ticking core's box by hand would let the customer off without a coverage decision
+            self._check_coverage_rights()
         changed = self.filtered(lambda r: r.warranty_coverage != coverage_before.get(r.id))
         if changed:
             # Core reprices the customer's quotation only when under_warranty is written

@@ -164,6 +164,9 @@ class TestRepairCoverage(WarrantyRepairCommon):
             repair.write({"warranty_coverage": "manufacturer"})
         with self.assertRaisesRegex(AccessError, "Only a Warranty Manager"):
             repair.write({"goodwill_user_id": self.user_workshop.id})
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Manager"):
+            repair.write({"under_warranty": True})
+        repair.write({"under_warranty": False, "odometer_km": 12000})  # what the form saves: unchanged
         self.assertEqual(repair.warranty_coverage, "none")
 
     def test_manager_changes_coverage_of_a_confirmed_order(self):
