@@ -17,6 +17,8 @@
         "views/warranty_registration_views.xml",
         "views/warranty_catalog_views.xml",
         "views/repair_order_views.xml",
+        "views/warranty_part_requisition_views.xml",
+        "views/res_config_settings_views.xml",
         "views/product_template_views.xml",
         "views/stock_lot_views.xml",
         "views/menus.xml",
@@ -27,6 +29,7 @@
             "warranty_service/static/src/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }

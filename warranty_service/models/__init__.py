@@ -11,3 +11,8 @@ from . import warranty_defect_code
 from . import warranty_labor_operation
 from . import warranty_repair_labor
 from . import repair_order
+from . import warranty_part_requisition
+from . import warranty_part_requisition_line
+from . import purchase_order
+from . import res_company
+from . import res_config_settings

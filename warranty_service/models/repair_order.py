@@ -11,6 +11,7 @@ REPAIR_COVERAGE_SELECTION = [
 ]
 
 COVERED = ("manufacturer", "extension", "goodwill")
+DIAGNOSIS_FIELDS = {"defect_code_ids", "failure_cause", "is_factory_defect", "causal_part_id"}
 
 
 class RepairOrder(models.Model):
@@ -91,6 +92,10 @@ class RepairOrder(models.Model):
     expertise_date_result = fields.Date(string="Verdict On", copy=False)
     expertise_result = fields.Text(string="Examiner's Verdict", copy=False)
 
+    # Parts asked from the parts department for this repair
+    requisition_ids = fields.One2many("warranty.part.requisition", "repair_id", string="Part Requisitions")
+    requisition_count = fields.Integer(compute="_compute_requisition_count")
+
     _sql_constraints = [
         ("odometer_km_positive", "CHECK(odometer_km >= 0)", "The odometer reading cannot be negative."),
         # Two repairs confirming the same loaner at the same moment: only the database can refuse one
@@ -151,6 +156,11 @@ class RepairOrder(models.Model):
         for repair in self:
             repair.service_picking_count = len(repair.service_picking_ids)
 
+    @api.depends("requisition_ids")
+    def _compute_requisition_count(self):
+        for repair in self:
+            repair.requisition_count = len(repair.requisition_ids)
+
     @api.constrains("loaner_lot_id", "lot_id")
     def _check_loaner(self):
         for repair in self.filtered("loaner_lot_id"):
@@ -191,6 +201,10 @@ class RepairOrder(models.Model):
     def write(self, vals):
         if {"warranty_coverage", "goodwill_user_id", "goodwill_date"} & vals.keys():
             self._check_coverage_rights()
+        if DIAGNOSIS_FIELDS & vals.keys() and not self.env.su \
+                and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            # Parts staff work on repairs' parts (they are inventory users) but the diagnosis is the workshop's
+            raise AccessError(_("Only the workshop records the diagnosis of a repair."))
         coverage_before = {repair.id: repair.warranty_coverage for repair in self}
         result = super().write(vals)
         if "under_warranty" in vals and any(
@@ -318,6 +332,36 @@ class RepairOrder(models.Model):
         if any(not repair.loaner_lot_id for repair in self):
             raise UserError(_("There is no loaner on this repair."))
         return self.env.ref("warranty_service.action_report_loan_agreement").report_action(self)
+
+    def action_create_requisition(self):
+        """Ask the parts department for the parts of this repair that are not available yet."""
+        self.ensure_one()
+        lines = []
+        for move in self.move_ids.filtered(lambda m: m.repair_line_type == "add" and m.state not in ("done", "cancel")):
+            missing = move.product_uom_qty - move.quantity
+            if missing > 0:
+                lines.append(Command.create({
+                    "product_id": move.product_id.id, "product_qty": missing, "product_uom_id": move.product_uom.id,
+                }))
+        requisition = self.env["warranty.part.requisition"].create({
+            "repair_id": self.id,
+            "company_id": self.company_id.id,
+            "warehouse_id": self._get_warehouse().id,
+            "line_ids": lines,
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "warranty.part.requisition",
+            "res_id": requisition.id,
+            "views": [(False, "form")],
+        }
+
+    def action_view_requisitions(self):
+        """Open the part requisitions of this repair."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("warranty_service.warranty_part_requisition_action")
+        action["domain"] = [("repair_id", "in", self.ids)]
+        action["context"] = {"default_repair_id": self.id}
+        return action
 
     def action_repair_done(self):
         self._check_diagnosis_complete()

@@ -7,3 +7,6 @@ class StockLocation(models.Model):
     warranty_loaner_fleet = fields.Boolean(
         string="Loaner Fleet", help="Substitute units lent to customers while their own unit is repaired wait here.",
     )
+    warranty_workshop = fields.Boolean(
+        string="Workshop", help="Parts and tools issued to the workshop by part requisitions arrive here.",
+    )

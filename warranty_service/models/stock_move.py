@@ -1,13 +1,23 @@
-from odoo import models
+from odoo import fields, models
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
 
+    warranty_requisition_line_id = fields.Many2one(
+        "warranty.part.requisition.line", string="Requisition Line", index="btree_not_null", readonly=True,
+    )
+
     def _action_done(self, cancel_backorder=False):
         done_moves = super()._action_done(cancel_backorder=cancel_backorder)
         done_moves._warranty_process_done_moves()
+        done_moves.warranty_requisition_line_id.requisition_id._check_done()
         return done_moves
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        self.warranty_requisition_line_id.requisition_id._check_done()
+        return result
 
     def _warranty_process_done_moves(self):
         """Void the warranties of returned units, then register delivered ones.

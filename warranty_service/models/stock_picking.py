@@ -18,3 +18,10 @@ class StockPicking(models.Model):
         ],
         string="Service Transfer", readonly=True, copy=False,
     )
+    # Transfers that issue a part requisition to the workshop (or bring its tools back)
+    warranty_requisition_id = fields.Many2one(
+        "warranty.part.requisition", string="Part Requisition", index="btree_not_null", readonly=True,
+    )
+    warranty_requisition_kind = fields.Selection(
+        [("issue", "Issue to Workshop"), ("tool_return", "Tool Return")], string="Requisition Transfer", readonly=True,
+    )

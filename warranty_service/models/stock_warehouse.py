@@ -1,8 +1,33 @@
-from odoo import _, models
+from odoo import _, api, models
 
 
 class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
+
+    def _get_warranty_workshop_location(self):
+        """The warehouse's *Workshop* location, where requisitions deliver parts, created when missing."""
+        self.ensure_one()
+        # sudo: a workshop user's requisition may be the first to need the location
+        Location = self.env["stock.location"].sudo()
+        workshop = Location.search(
+            [("location_id", "=", self.view_location_id.id), ("warranty_workshop", "=", True)], limit=1,
+        )
+        if not workshop:
+            workshop = Location.create({
+                "name": _("Workshop"),
+                "usage": "internal",
+                "location_id": self.view_location_id.id,
+                "company_id": self.company_id.id,
+                "warranty_workshop": True,
+            })
+        return workshop.with_env(self.env)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        warehouses = super().create(vals_list)
+        for warehouse in warehouses:
+            warehouse._get_warranty_workshop_location()
+        return warehouses
 
     def _get_warranty_loaner_location(self):
         """The warehouse's *Loaner Fleet* location, created the first time it is needed."""
