@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -71,3 +72,30 @@ class TestRepairTour(HttpCase):
         self.assertEqual(self.repair.labor_line_ids.operation_id, self.operation)
         self.assertEqual(self.repair.labor_line_ids.hours, 1.5)
         self.assertEqual(self.repair.labor_line_ids.user_id, self.workshop)
+
+
+@tagged("post_install", "-at_install")
+class TestRequisitionTour(HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
+        cls.part = cls.env["product.product"].create({"name": "Tour Oil Filter", "type": "consu", "is_storable": True})
+        cls.env["stock.quant"]._update_available_quantity(cls.part, warehouse.lot_stock_id, 5)
+        workshop = new_test_user(cls.env, login="ws_tour_requester", groups="warranty_service.group_warranty_workshop")
+        cls.requisition = cls.env["warranty.part.requisition"].with_user(workshop).create({
+            "note": "Tour filter request",
+            "line_ids": [Command.create({"product_id": cls.part.id, "product_qty": 2})],
+        })
+        cls.requisition.action_submit()
+        new_test_user(cls.env, login="ws_tour_parts", groups="warranty_service.group_warranty_parts")
+
+    def test_parts_staff_approve_and_issue(self):
+        self.start_tour(
+            "/odoo/action-warranty_service.warranty_part_requisition_action",
+            "warranty_service_requisition_tour",
+            login="ws_tour_parts",
+        )
+        self.assertEqual(self.requisition.state, "done")
+        self.assertEqual(self.requisition.line_ids.qty_issued, 2)
