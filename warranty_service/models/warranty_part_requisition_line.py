@@ -84,7 +84,9 @@ class WarrantyPartRequisitionLine(models.Model):
             line.qty_issued = issued
             line.qty_returned = returned
 
-    @api.depends("repair_id.move_ids.state", "repair_id.move_ids.quantity", "qty_issued")
+    # The repair's consumption is final when it is done: depending on its state rather than on its
+    # moves keeps every stock move write of every repair free of a lookup of requisition lines
+    @api.depends("repair_id.state", "qty_issued")
     def _compute_qty_consumed(self):
         for line in self:
             if not line.repair_id or line.line_type == "tool":
@@ -98,7 +100,7 @@ class WarrantyPartRequisitionLine(models.Model):
             # Several lines of one product share the repair's consumption up to what each was issued
             line.qty_consumed = min(used, line.qty_issued)
 
-    @api.depends("qty_issued", "qty_consumed", "qty_returned", "line_type", "repair_id", "requisition_id.repair_id.state")
+    @api.depends("qty_issued", "qty_consumed", "qty_returned", "line_type", "repair_id.state")
     def _compute_qty_excess(self):
         for line in self:
             if line.line_type == "tool" or not line.repair_id or line.repair_id.state != "done":
