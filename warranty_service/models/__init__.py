@@ -16,3 +16,5 @@ from . import warranty_part_requisition_line
 from . import purchase_order
 from . import res_company
 from . import res_config_settings
+from . import warranty_claim
+from . import warranty_claim_line

@@ -92,6 +92,11 @@ class RepairOrder(models.Model):
     expertise_date_result = fields.Date(string="Verdict On", copy=False)
     expertise_result = fields.Text(string="Examiner's Verdict", copy=False)
 
+    date_done = fields.Datetime(string="Repaired On", readonly=True, copy=False,
+                                help="When the repair was completed: the manufacturer's claim deadline runs from it.")
+    # The manufacturer's claim for this repair
+    claim_ids = fields.One2many("warranty.claim", "repair_id", string="Warranty Claims")
+    claim_count = fields.Integer(compute="_compute_claim_count")
     # Parts asked from the parts department for this repair
     requisition_ids = fields.One2many("warranty.part.requisition", "repair_id", string="Part Requisitions")
     requisition_count = fields.Integer(compute="_compute_requisition_count")
@@ -155,6 +160,11 @@ class RepairOrder(models.Model):
     def _compute_service_picking_count(self):
         for repair in self:
             repair.service_picking_count = len(repair.service_picking_ids)
+
+    @api.depends("claim_ids")
+    def _compute_claim_count(self):
+        for repair in self:
+            repair.claim_count = len(repair.claim_ids)
 
     @api.depends("requisition_ids")
     def _compute_requisition_count(self):
@@ -333,6 +343,81 @@ class RepairOrder(models.Model):
             raise UserError(_("There is no loaner on this repair."))
         return self.env.ref("warranty_service.action_report_loan_agreement").report_action(self)
 
+    def action_create_warranty_claim(self):
+        """Claim the cost of done, manufacturer-covered repairs: one claim per repair, in one batch."""
+        for repair in self:
+            if repair.state != "done":
+                raise UserError(_("Repair %(repair)s is not done: claim it once the work is finished.",
+                                  repair=repair.name))
+            if repair.warranty_coverage != "manufacturer":
+                raise UserError(_(
+                    "Repair %(repair)s is not covered by the manufacturer's warranty (%(reason)s): there is "
+                    "nothing to claim from the manufacturer.",
+                    repair=repair.name, reason=repair.warranty_coverage_reason or repair.warranty_coverage,
+                ))
+            if repair.claim_ids.filtered(lambda claim: claim.state != "cancel"):
+                raise UserError(_("Repair %(repair)s already has a warranty claim.", repair=repair.name))
+            if not repair._get_warranty_manufacturer():
+                raise UserError(_("Repair %(repair)s has no manufacturer to claim from: set it on the product.",
+                                  repair=repair.name))
+        claims = self.env["warranty.claim"].create([repair._prepare_warranty_claim_vals() for repair in self])
+        if len(claims) == 1:
+            return {"type": "ir.actions.act_window", "res_model": "warranty.claim", "res_id": claims.id,
+                    "views": [(False, "form")]}
+        action = self.env["ir.actions.act_window"]._for_xml_id("warranty_service.warranty_claim_action")
+        action["domain"] = [("id", "in", claims.ids)]
+        return action
+
+    def action_view_claims(self):
+        """Open the warranty claims of this repair."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("warranty_service.warranty_claim_action")
+        action["domain"] = [("repair_id", "in", self.ids)]
+        return action
+
+    def _prepare_warranty_claim_vals(self):
+        """The manufacturer's claim for this repair: parts at cost + markup, labour at the manufacturer's rate."""
+        self.ensure_one()
+        manufacturer = self._get_warranty_manufacturer()
+        markup = 1 + (manufacturer.warranty_parts_markup_percent or 0.0) / 100
+        lines = []
+        for move in self.move_ids.filtered(lambda m: m.repair_line_type == "add" and m.state == "done" and m.quantity):
+            lines.append(Command.create({
+                "line_type": "part",
+                "product_id": move.product_id.id,
+                "name": move.product_id.display_name,
+                "quantity": move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id),
+                "price_unit": move.product_id.standard_price * markup,
+                "return_required": move.product_id == self.causal_part_id,
+            }))
+        for labor in self.labor_line_ids:
+            standard = labor.operation_id.standard_hours
+            # The manufacturer pays its standard time; more needs a reason on the claim line
+            hours = min(labor.hours, standard) if standard else labor.hours
+            lines.append(Command.create({
+                "line_type": "labor",
+                "labor_operation_id": labor.operation_id.id,
+                "name": labor.operation_id.display_name,
+                "quantity": hours,
+                "price_unit": manufacturer.warranty_labor_rate,
+            }))
+        repair_date = fields.Datetime.context_timestamp(self, self.date_done or fields.Datetime.now()).date()
+        return {
+            "manufacturer_id": manufacturer.id,
+            "company_id": self.company_id.id,
+            "repair_id": self.id,
+            "registration_id": self.warranty_registration_id.id,
+            "lot_id": self.lot_id.id,
+            "product_id": self.product_id.id,
+            "partner_id": self.partner_id.id,
+            "failure_date": fields.Datetime.context_timestamp(self, self.schedule_date).date(),
+            "repair_date": repair_date,
+            "odometer_km": self.odometer_km,
+            "defect_code_ids": [Command.set(self.defect_code_ids.ids)],
+            "causal_part_id": self.causal_part_id.id,
+            "failure_cause": self.failure_cause,
+            "line_ids": lines,
+        }
+
     def action_create_requisition(self):
         """Ask the parts department for the parts of this repair that are not available yet."""
         self.ensure_one()
@@ -365,7 +450,9 @@ class RepairOrder(models.Model):
 
     def action_repair_done(self):
         self._check_diagnosis_complete()
-        return super().action_repair_done()
+        result = super().action_repair_done()
+        self.write({"date_done": fields.Datetime.now()})
+        return result
 
     def action_create_sale_order(self):
         action = super().action_create_sale_order()

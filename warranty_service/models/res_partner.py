@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class ResPartner(models.Model):
@@ -9,3 +9,39 @@ class ResPartner(models.Model):
         string="Warranty Notification Deadline (days)", default=3,
         help="Days the dealer has to notify this manufacturer of a warranty repair once it is confirmed.",
     )
+    warranty_labor_rate = fields.Float(
+        string="Warranty Labour Rate", digits="Product Price",
+        help="What this manufacturer pays per hour of warranty labour, in the company's currency.",
+    )
+    warranty_parts_markup_percent = fields.Float(
+        string="Warranty Parts Markup (%)", help="Added to the dealer's cost of the parts claimed from this manufacturer.",
+    )
+    warranty_claim_deadline_days = fields.Integer(
+        string="Claim Deadline (days)", default=30,
+        help="Days after the repair's completion within which a claim must reach this manufacturer.",
+    )
+    warranty_parts_retention_days = fields.Integer(
+        string="Parts Retention (days)", default=90,
+        help="How long returned parts are kept when the manufacturer does not ask for them.",
+    )
+    warranty_claim_prefix = fields.Char(
+        string="Claim Prefix", help="Prefix of this manufacturer's claim numbers, e.g. NT-WC-.",
+    )
+    warranty_claim_sequence_id = fields.Many2one(
+        "ir.sequence", string="Claim Numbering", copy=False, readonly=True,
+        help="Created with the first claim to this manufacturer.",
+    )
+
+    def _get_warranty_claim_sequence(self):
+        """This manufacturer's claim numbering, created the first time a claim is made."""
+        self.ensure_one()
+        if not self.warranty_claim_sequence_id:
+            # sudo: the workshop creating the first claim does not manage sequences
+            self.sudo().warranty_claim_sequence_id = self.env["ir.sequence"].sudo().create({
+                "name": _("Warranty claims of %(manufacturer)s", manufacturer=self.name),
+                "code": f"warranty.claim.{self.id}",
+                "prefix": self.warranty_claim_prefix or "WC/%(year)s/",
+                "padding": 5,
+                "company_id": False,
+            })
+        return self.sudo().warranty_claim_sequence_id

@@ -29,6 +29,24 @@ class StockWarehouse(models.Model):
             warehouse._get_warranty_workshop_location()
         return warehouses
 
+    def _get_warranty_returns_location(self):
+        """The warehouse's *Warranty Returns* location, where defective parts wait for the manufacturer."""
+        self.ensure_one()
+        # sudo: the workshop submitting a claim files its parts without configuring locations
+        Location = self.env["stock.location"].sudo()
+        returns = Location.search(
+            [("location_id", "=", self.view_location_id.id), ("warranty_returns", "=", True)], limit=1,
+        )
+        if not returns:
+            returns = Location.create({
+                "name": _("Warranty Returns"),
+                "usage": "internal",
+                "location_id": self.view_location_id.id,
+                "company_id": self.company_id.id,
+                "warranty_returns": True,
+            })
+        return returns.with_env(self.env)
+
     def _get_warranty_loaner_location(self):
         """The warehouse's *Loaner Fleet* location, created the first time it is needed."""
         self.ensure_one()

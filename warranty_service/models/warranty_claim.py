@@ -1,0 +1,258 @@
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
+
+
+class WarrantyClaim(models.Model):
+    _name = "warranty.claim"
+    _description = "Warranty Claim"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "deadline_date, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "manufacturer_reference", "lot_id.name"]
+
+    name = fields.Char(string="Claim Number", required=True, readonly=True, copy=False, index="trigram",
+                       default=lambda self: self.env._("New"))
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    manufacturer_id = fields.Many2one("res.partner", string="Manufacturer", required=True, index=True, tracking=True)
+    # The repair and the unit
+    repair_id = fields.Many2one("repair.order", string="Repair Order", index="btree_not_null", check_company=True,
+                                readonly=True)
+    registration_id = fields.Many2one("warranty.registration", string="Warranty Registration", check_company=True)
+    lot_id = fields.Many2one("stock.lot", string="Serial Number", check_company=True, index="btree_not_null")
+    product_id = fields.Many2one("product.product", string="Unit", check_company=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", check_company=True)
+    failure_date = fields.Date(string="Failure Date")
+    repair_date = fields.Date(string="Repair Date")
+    odometer_km = fields.Integer(string="Odometer (km)")
+    defect_code_ids = fields.Many2many("warranty.defect.code", string="Defect Codes")
+    causal_part_id = fields.Many2one("product.product", string="Causal Part", check_company=True)
+    failure_cause = fields.Text(string="Failure Cause")
+    # Money
+    line_ids = fields.One2many("warranty.claim.line", "claim_id", string="Lines", copy=True)
+    amount_claimed = fields.Monetary(string="Claimed", compute="_compute_amounts", store=True, tracking=True)
+    amount_accepted = fields.Monetary(string="Accepted", compute="_compute_amounts", store=True, tracking=True)
+    amount_rejected = fields.Monetary(string="Rejected", compute="_compute_amounts", store=True)
+    # Life cycle
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("accepted", "Accepted"),
+            ("partially_accepted", "Partially Accepted"),
+            ("rejected", "Rejected"),
+            ("paid", "Paid"),
+            ("cancel", "Cancelled"),
+        ],
+        string="Status", default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
+        help="Draft: being prepared from the repair.\nSubmitted: sent to the manufacturer, waiting for a decision.\n"
+        "Accepted / Partially Accepted: the manufacturer pays all / part of the claim.\n"
+        "Rejected: the manufacturer pays nothing; it may be corrected and resubmitted as a new revision.\n"
+        "Paid: the reimbursement was received.\nCancelled: withdrawn.",
+    )
+    submission_date = fields.Date(string="Submitted On", readonly=True, copy=False)
+    deadline_date = fields.Date(
+        string="Deadline", compute="_compute_deadline_date", store=True, readonly=False, index=True,
+        help="Last day to submit: the repair date plus the manufacturer's claim deadline.",
+    )
+    deadline_state = fields.Selection(
+        [("ok", "On Time"), ("soon", "Due Soon"), ("overdue", "Overdue")],
+        compute="_compute_deadline_state", string="Deadline Status",
+    )
+    late_reason = fields.Text(string="Late Submission Reason", tracking=True, copy=False,
+                              help="Why a Warranty Manager let this claim go out after its deadline.")
+    manufacturer_reference = fields.Char(string="Manufacturer Reference", tracking=True, copy=False, index="btree_not_null")
+    rejection_reason = fields.Text(string="Rejection Reason", tracking=True, copy=False)
+    revision = fields.Integer(string="Revision", default=0, readonly=True, copy=False, tracking=True,
+                              help="How many times the claim was resubmitted after a rejection.")
+    return_picking_id = fields.Many2one("stock.picking", string="Returned Parts", readonly=True, copy=False,
+                                        check_company=True)
+
+    _sql_constraints = [
+        ("name_company_uniq", "UNIQUE(name, company_id)", "A claim number must be unique."),
+    ]
+
+    @api.depends("line_ids.amount_claimed", "line_ids.amount_accepted", "state")
+    def _compute_amounts(self):
+        for claim in self:
+            claim.amount_claimed = sum(claim.line_ids.mapped("amount_claimed"))
+            decided = claim.state in ("accepted", "partially_accepted", "rejected", "paid")
+            claim.amount_accepted = sum(claim.line_ids.mapped("amount_accepted")) if decided else 0.0
+            claim.amount_rejected = claim.amount_claimed - claim.amount_accepted if decided else 0.0
+
+    @api.depends("repair_date", "manufacturer_id")
+    def _compute_deadline_date(self):
+        for claim in self:
+            days = claim.manufacturer_id.warranty_claim_deadline_days
+            claim.deadline_date = claim.repair_date + timedelta(days=days) if claim.repair_date and days else False
+
+    @api.depends("deadline_date", "state")
+    @api.depends_context("date")
+    def _compute_deadline_state(self):
+        today = fields.Date.context_today(self)
+        for claim in self:
+            if claim.state != "draft" or not claim.deadline_date:
+                claim.deadline_state = "ok"
+            elif claim.deadline_date < today:
+                claim.deadline_state = "overdue"
+            elif claim.deadline_date <= today + timedelta(days=3):
+                claim.deadline_state = "soon"
+            else:
+                claim.deadline_state = "ok"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        new = self.env._("New")
+        for vals in vals_list:
+            if vals.get("name", new) in (new, False):
+                manufacturer = self.env["res.partner"].browse(vals["manufacturer_id"])
+                vals["name"] = manufacturer._get_warranty_claim_sequence().next_by_id()
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(claim.state not in ("draft", "cancel") for claim in self):
+            raise UserError(_("A claim sent to the manufacturer cannot be deleted: cancel it instead."))
+
+    def action_submit(self):
+        """Send the claim to the manufacturer: complete, on time (or overridden), parts set aside."""
+        today = fields.Date.context_today(self)
+        is_manager = self.env.su or self.env.user.has_group("warranty_service.group_warranty_manager")
+        for claim in self:
+            if claim.state != "draft":
+                raise UserError(_("Claim %(name)s is not a draft: it cannot be submitted.", name=claim.name))
+            missing = []
+            if not claim.line_ids:
+                missing.append(_("lines"))
+            if not claim.defect_code_ids:
+                missing.append(_("a defect code"))
+            if not claim.causal_part_id:
+                missing.append(_("the causal part"))
+            if missing:
+                raise UserError(_(
+                    "Claim %(name)s is incomplete: add %(missing)s before submitting it.",
+                    name=claim.name, missing=", ".join(missing),
+                ))
+            if claim.deadline_date and claim.deadline_date < today:
+                if not (claim.late_reason or "").strip():
+                    raise UserError(_(
+                        "Claim %(name)s is past its deadline (%(deadline)s): a Warranty Manager must enter the "
+                        "reason for the late submission.",
+                        name=claim.name, deadline=format_date(self.env, claim.deadline_date),
+                    ))
+                if not is_manager:
+                    raise AccessError(_(
+                        "Claim %(name)s is past its deadline: only a Warranty Manager can submit it late.",
+                        name=claim.name,
+                    ))
+        self.write({"state": "submitted", "submission_date": today})
+        self._set_aside_returned_parts()
+        return True
+
+    def action_accept(self):
+        """Record the manufacturer's acceptance; lines without an accepted amount are accepted in full."""
+        self._check_decidable()
+        for claim in self:
+            for line in claim.line_ids.filtered(lambda l: not l.amount_accepted and not l.rejection_code):
+                line.amount_accepted = line.amount_claimed
+            short = claim.line_ids.filtered(
+                lambda l: claim.currency_id.compare_amounts(l.amount_accepted, l.amount_claimed) < 0
+            )
+            claim.state = "partially_accepted" if short else "accepted"
+        return True
+
+    def action_reject(self, reason=None):
+        """Record the manufacturer's rejection of the whole claim, with its reason."""
+        self._check_decidable()
+        for claim in self:
+            reason = reason or claim.rejection_reason
+            if not (reason or "").strip():
+                raise UserError(_("Enter the manufacturer's reason for rejecting claim %(name)s.", name=claim.name))
+            claim.write({"rejection_reason": reason, "state": "rejected"})
+            claim.line_ids.write({"amount_accepted": 0.0})
+        return True
+
+    def action_resubmit(self):
+        """Reopen a rejected or partially accepted claim as a new revision, keeping its history."""
+        for claim in self:
+            if claim.state not in ("rejected", "partially_accepted"):
+                raise UserError(_(
+                    "Only a rejected or partially accepted claim can be resubmitted (%(name)s).", name=claim.name,
+                ))
+            claim.message_post(body=_(
+                "Revision %(revision)s closed: %(accepted)s accepted of %(claimed)s claimed. %(reason)s",
+                revision=claim.revision, accepted=claim.amount_accepted, claimed=claim.amount_claimed,
+                reason=claim.rejection_reason or "",
+            ))
+            claim.write({
+                "state": "draft", "revision": claim.revision + 1, "submission_date": False,
+                "rejection_reason": False,
+            })
+            claim.line_ids.write({"amount_accepted": 0.0, "rejection_code": False})
+        return True
+
+    def action_cancel(self):
+        """Withdraw the claim."""
+        if any(claim.state in ("paid", "accepted", "partially_accepted") for claim in self):
+            raise UserError(_("An accepted or paid claim cannot be cancelled."))
+        self.write({"state": "cancel"})
+        return True
+
+    def action_print_reclamation_act(self):
+        """Print the reclamation act that goes to the manufacturer with the part."""
+        return self.env.ref("warranty_service.action_report_reclamation_act").report_action(self)
+
+    # Business helpers
+
+    def _check_decidable(self):
+        for claim in self:
+            if claim.state != "submitted":
+                raise UserError(_(
+                    "Claim %(name)s was not submitted: the manufacturer has nothing to decide.", name=claim.name,
+                ))
+
+    def _get_returns_location(self):
+        self.ensure_one()
+        warehouse = self.repair_id._get_warehouse() if self.repair_id else self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1)
+        return warehouse._get_warranty_returns_location()
+
+    def _set_aside_returned_parts(self):
+        """The defective parts the manufacturer wants move into the warranty returns, tagged with the claim."""
+        for claim in self:
+            lines = claim.line_ids.filtered(lambda l: l.return_required and l.product_id)
+            if not lines:
+                continue
+            returns = claim._get_returns_location()
+            # The removed part comes out of the unit, not out of the dealer's stock: it enters the books
+            # the way found goods do, through the company's inventory adjustment location
+            source = lines[0].product_id.with_company(claim.company_id).property_stock_inventory
+            picking = self.env["stock.picking"].sudo().create({
+                # sudo: the workshop submitting the claim files the part without managing stock
+                "picking_type_id": returns.warehouse_id.int_type_id.id,
+                "location_id": source.id,
+                "location_dest_id": returns.id,
+                "origin": claim.name,
+                "move_ids": [Command.create({
+                    "name": claim.name,
+                    "product_id": line.product_id.id,
+                    "product_uom_qty": line.quantity,
+                    "product_uom": line.product_id.uom_id.id,
+                    "location_id": source.id,
+                    "location_dest_id": returns.id,
+                }) for line in lines],
+            })
+            picking.action_confirm()
+            for move, line in zip(picking.move_ids, lines):
+                move.move_line_ids.unlink()
+                self.env["stock.move.line"].sudo().create({
+                    "move_id": move.id, "picking_id": picking.id, "product_id": line.product_id.id,
+                    "quantity": line.quantity, "lot_id": line.returned_lot_id.id,
+                    "location_id": source.id, "location_dest_id": returns.id,
+                })
+            picking.move_ids.picked = True
+            picking._action_done()
+            claim.return_picking_id = picking
