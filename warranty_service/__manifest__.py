@@ -20,6 +20,7 @@
         "views/repair_order_views.xml",
         "views/warranty_part_requisition_views.xml",
         "views/warranty_claim_views.xml",
+        "wizard/warranty_claim_exchange_views.xml",
         "views/res_config_settings_views.xml",
         "views/product_template_views.xml",
         "views/stock_lot_views.xml",

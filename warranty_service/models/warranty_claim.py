@@ -69,7 +69,10 @@ class WarrantyClaim(models.Model):
     revision = fields.Integer(string="Revision", default=0, readonly=True, copy=False, tracking=True,
                               help="How many times the claim was resubmitted after a rejection.")
     return_picking_id = fields.Many2one("stock.picking", string="Returned Parts", readonly=True, copy=False,
-                                        check_company=True)
+                                        check_company=True, help="The parts set aside in the warranty returns.")
+    manufacturer_return_picking_id = fields.Many2one(
+        "stock.picking", string="Shipment to Manufacturer", readonly=True, copy=False, check_company=True,
+    )
 
     _sql_constraints = [
         ("name_company_uniq", "UNIQUE(name, company_id)", "A claim number must be unique."),
@@ -201,6 +204,36 @@ class WarrantyClaim(models.Model):
         self.write({"state": "cancel"})
         return True
 
+    def action_ship_returned_parts(self):
+        """The manufacturer asked for the parts: a transfer from the warranty returns to the manufacturer."""
+        for claim in self:
+            lines = claim.line_ids.filtered(lambda l: l.return_state == "kept")
+            if not lines:
+                raise UserError(_("Claim %(name)s has no part kept in the warranty returns.", name=claim.name))
+            returns = claim._get_returns_location()
+            destination = self.env.ref("stock.stock_location_suppliers")
+            # sudo: the warranty engineer ships the parts the manufacturer asked for without stock rights
+            picking = self.env["stock.picking"].sudo().create({
+                "picking_type_id": returns.warehouse_id.out_type_id.id,
+                "location_id": returns.id,
+                "location_dest_id": destination.id,
+                "partner_id": claim.manufacturer_id.id,
+                "origin": claim.name,
+                "move_ids": [Command.create({
+                    "name": claim.name,
+                    "product_id": line.product_id.id,
+                    "product_uom_qty": line.quantity,
+                    "product_uom": line.product_id.uom_id.id,
+                    "location_id": returns.id,
+                    "location_dest_id": destination.id,
+                }) for line in lines],
+            })
+            picking.action_confirm()
+            picking.action_assign()
+            lines.write({"return_state": "shipped"})
+            claim.manufacturer_return_picking_id = picking.with_env(self.env)
+        return True
+
     def action_print_reclamation_act(self):
         """Print the reclamation act that goes to the manufacturer with the part."""
         return self.env.ref("warranty_service.action_report_reclamation_act").report_action(self)
@@ -255,4 +288,5 @@ class WarrantyClaim(models.Model):
                 })
             picking.move_ids.picked = True
             picking._action_done()
-            claim.return_picking_id = picking
+            claim.return_picking_id = picking.with_env(self.env)
+            lines.write({"return_state": "kept"})

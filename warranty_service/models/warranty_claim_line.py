@@ -1,5 +1,7 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class WarrantyClaimLine(models.Model):
@@ -30,6 +32,19 @@ class WarrantyClaimLine(models.Model):
         "stock.lot", string="Part Tag / Serial", check_company=True,
         help="The defective part's own serial number or tag, when it has one.",
     )
+    return_state = fields.Selection(
+        [("none", "Not Requested"), ("kept", "Kept"), ("shipped", "Shipped to Manufacturer"), ("scrapped", "Scrapped")],
+        string="Part Status", default="none", required=True, copy=False, readonly=True,
+        help="Kept: the defective part waits in the warranty returns.\n"
+        "Shipped: it went back to the manufacturer, who asked for it.\n"
+        "Scrapped: nobody asked for it within the retention period.",
+    )
+    return_until = fields.Date(
+        string="Keep Until", compute="_compute_return_until", store=True,
+        help="The part may be scrapped after this date unless the manufacturer asks for it.",
+    )
+    manufacturer_id = fields.Many2one(related="claim_id.manufacturer_id", store=True, string="Manufacturer")
+    submission_date = fields.Date(related="claim_id.submission_date", store=True, string="Submitted On")
     rejection_code = fields.Char(string="Rejection Code", copy=False)
     hours_override_reason = fields.Char(
         string="Hours Over Standard", help="Why more hours than the manufacturer's standard time are claimed.",
@@ -50,6 +65,32 @@ class WarrantyClaimLine(models.Model):
         for line in self:
             line.amount_claimed = line.currency_id.round(line.quantity * line.price_unit) if line.currency_id \
                 else line.quantity * line.price_unit
+
+    @api.depends("claim_id.submission_date", "claim_id.manufacturer_id.warranty_parts_retention_days")
+    def _compute_return_until(self):
+        for line in self:
+            days = line.claim_id.manufacturer_id.warranty_parts_retention_days
+            submitted = line.claim_id.submission_date
+            line.return_until = submitted + timedelta(days=days) if submitted else False
+
+    def action_scrap_expired_parts(self):
+        """Scrap the kept parts whose retention period is over, in one action."""
+        today = fields.Date.context_today(self)
+        lines = self.filtered(lambda l: l.return_state == "kept" and l.return_until and l.return_until < today)
+        if not lines:
+            raise UserError(_("None of these parts is kept past its retention period."))
+        scraps = self.env["stock.scrap"].create([{
+            "product_id": line.product_id.id,
+            "scrap_qty": line.quantity,
+            "product_uom_id": line.product_id.uom_id.id,
+            "lot_id": line.returned_lot_id.id,
+            "location_id": line.claim_id._get_returns_location().id,
+            "origin": line.claim_id.name,
+            "company_id": line.company_id.id,
+        } for line in lines])
+        scraps.do_scrap()
+        lines.write({"return_state": "scrapped"})
+        return True
 
     @api.depends("amount_claimed", "amount_accepted", "claim_id.state")
     def _compute_amount_rejected(self):

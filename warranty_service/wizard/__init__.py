@@ -1,0 +1,2 @@
+from . import warranty_claim_export
+from . import warranty_claim_import

@@ -1,0 +1,126 @@
+import base64
+import csv
+import io
+
+from lxml import etree
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# The columns of the export, in order; the README documents them
+EXPORT_COLUMNS = [
+    "claim_number", "revision", "line_ref", "line_type", "product_code", "description", "quantity",
+    "price_unit", "amount_claimed", "return_required", "part_tag", "serial", "unit", "odometer_km",
+    "failure_date", "repair_date", "defect_codes", "causal_part", "failure_cause",
+]
+
+
+class WarrantyClaimExport(models.TransientModel):
+    _name = "warranty.claim.export"
+    _description = "Export Warranty Claims for a Manufacturer"
+
+    manufacturer_id = fields.Many2one("res.partner", string="Manufacturer", required=True)
+    claim_ids = fields.Many2many("warranty.claim", string="Claims")
+    file_format = fields.Selection([("csv", "CSV"), ("xml", "XML")], string="Format", required=True, default="csv")
+    data = fields.Binary(string="File", readonly=True, attachment=False)
+    filename = fields.Char(readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "warranty.claim" and self.env.context.get("active_ids"):
+            claims = self.env["warranty.claim"].browse(self.env.context["active_ids"])
+            values["claim_ids"] = [(6, 0, claims.ids)]
+            if len(claims.manufacturer_id) == 1:
+                values["manufacturer_id"] = claims.manufacturer_id.id
+        return values
+
+    def action_export(self):
+        """Write the batch file of the submitted claims, in the chosen format."""
+        self.ensure_one()
+        claims = self.claim_ids or self.env["warranty.claim"].search([
+            ("manufacturer_id", "=", self.manufacturer_id.id), ("state", "=", "submitted"),
+        ])
+        if not claims:
+            raise UserError(_("There is no submitted claim for %(manufacturer)s to export.",
+                              manufacturer=self.manufacturer_id.name))
+        others = claims.filtered(lambda c: c.manufacturer_id != self.manufacturer_id)
+        if others:
+            raise UserError(_("Claim %(name)s is for another manufacturer: export one manufacturer at a time.",
+                              name=others[0].name))
+        unsent = claims.filtered(lambda c: c.state != "submitted")
+        if unsent:
+            raise UserError(_("Claim %(name)s is not submitted: only submitted claims are exported.",
+                              name=unsent[0].name))
+        rows = list(self._export_rows(claims))
+        stamp = fields.Datetime.context_timestamp(self, fields.Datetime.now()).strftime("%Y%m%d-%H%M%S")
+        if self.file_format == "csv":
+            content = self._to_csv(rows)
+        else:
+            content = self._to_xml(claims)
+        self.write({
+            "data": base64.b64encode(content),
+            "filename": f"warranty-claims-{stamp}.{self.file_format}",
+        })
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "views": [(False, "form")], "target": "new"}
+
+    def _export_rows(self, claims):
+        claims.line_ids.fetch(["claim_id", "line_type", "product_id", "name", "quantity", "price_unit",
+                               "amount_claimed", "return_required", "returned_lot_id"])
+        for claim in claims:
+            for line in claim.line_ids:
+                yield {
+                    "claim_number": claim.name,
+                    "revision": claim.revision,
+                    "line_ref": line.id,
+                    "line_type": line.line_type,
+                    "product_code": line.product_id.default_code or line.labor_operation_id.code or "",
+                    "description": line.name,
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                    "amount_claimed": line.amount_claimed,
+                    "return_required": int(line.return_required),
+                    "part_tag": line.returned_lot_id.name or "",
+                    "serial": claim.lot_id.name or "",
+                    "unit": claim.product_id.display_name or "",
+                    "odometer_km": claim.odometer_km,
+                    "failure_date": claim.failure_date or "",
+                    "repair_date": claim.repair_date or "",
+                    "defect_codes": " ".join(claim.defect_code_ids.mapped("code")),
+                    "causal_part": claim.causal_part_id.default_code or claim.causal_part_id.display_name or "",
+                    "failure_cause": claim.failure_cause or "",
+                }
+
+    def _to_csv(self, rows):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue().encode("utf-8")
+
+    def _to_xml(self, claims):
+        root = etree.Element("warranty_claims", manufacturer=self.manufacturer_id.name or "",
+                             dealer=self.env.company.name or "")
+        for claim in claims:
+            node = etree.SubElement(root, "claim", number=claim.name, revision=str(claim.revision))
+            unit = etree.SubElement(node, "unit", serial=claim.lot_id.name or "",
+                                    odometer_km=str(claim.odometer_km))
+            unit.text = claim.product_id.display_name or ""
+            etree.SubElement(node, "failure_date").text = str(claim.failure_date or "")
+            etree.SubElement(node, "repair_date").text = str(claim.repair_date or "")
+            etree.SubElement(node, "defect_codes").text = " ".join(claim.defect_code_ids.mapped("code"))
+            etree.SubElement(node, "causal_part").text = claim.causal_part_id.display_name or ""
+            etree.SubElement(node, "failure_cause").text = claim.failure_cause or ""
+            lines = etree.SubElement(node, "lines")
+            for line in claim.line_ids:
+                item = etree.SubElement(lines, "line", ref=str(line.id), type=line.line_type,
+                                        return_required=str(int(line.return_required)))
+                etree.SubElement(item, "code").text = line.product_id.default_code or line.labor_operation_id.code or ""
+                etree.SubElement(item, "description").text = line.name
+                etree.SubElement(item, "quantity").text = str(line.quantity)
+                etree.SubElement(item, "price_unit").text = str(line.price_unit)
+                etree.SubElement(item, "amount_claimed").text = str(line.amount_claimed)
+                if line.returned_lot_id:
+                    etree.SubElement(item, "part_tag").text = line.returned_lot_id.name
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
