@@ -99,3 +99,50 @@ class TestRequisitionTour(HttpCase):
         )
         self.assertEqual(self.requisition.state, "done")
         self.assertEqual(self.requisition.line_ids.qty_issued, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestClaimTour(HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        manufacturer = cls.env["res.partner"].create({
+            "name": "Claim Motors", "is_company": True, "warranty_labor_rate": 60, "warranty_claim_deadline_days": 3650,
+        })
+        product = cls.env["product.product"].create({
+            "name": "Claim Van", "type": "consu", "is_storable": True, "tracking": "serial",
+            "warranty_months": 24, "warranty_manufacturer_id": manufacturer.id,
+        })
+        lot = cls.env["stock.lot"].create({"name": "VIN-TOUR-C1", "product_id": product.id})
+        customer = cls.env["res.partner"].create({"name": "Claim Customer"})
+        cls.env["warranty.registration"].create({"lot_id": lot.id, "partner_id": customer.id})
+        defect = cls.env["warranty.defect.code"].create({"code": "T-CLAIM", "name": "Leak"})
+        part = cls.env["product.product"].create({"name": "Claim Seal", "type": "consu", "standard_price": 10})
+        labour = cls.env["product.product"].create({"name": "Claim Labour", "type": "service"})
+        operation = cls.env["warranty.labor.operation"].create({
+            "code": "00-CLAIM", "name": "Replace seal", "standard_hours": 1.0,
+            "manufacturer_id": manufacturer.id, "product_id": labour.id,
+        })
+        cls.repair = cls.env["repair.order"].create({
+            "product_id": product.id, "lot_id": lot.id, "partner_id": customer.id, "odometer_km": 100,
+            "defect_code_ids": [Command.link(defect.id)], "failure_cause": "Seal hardened",
+            "causal_part_id": part.id,
+            "move_ids": [Command.create({"product_id": part.id, "product_uom_qty": 1, "repair_line_type": "add"})],
+            "labor_line_ids": [Command.create({"operation_id": operation.id})],
+        })
+        cls.repair._action_repair_confirm()
+        cls.repair.action_repair_start()
+        cls.repair.action_repair_end()
+        new_test_user(cls.env, login="ws_tour_engineer", groups="warranty_service.group_warranty_workshop")
+
+    def test_engineer_claims_submits_and_prints(self):
+        self.assertEqual(self.repair.state, "done")
+        self.start_tour(
+            "/odoo/action-warranty_service.stock_lot_action_warranty",
+            "warranty_service_claim_tour",
+            login="ws_tour_engineer",
+        )
+        claim = self.repair.claim_ids
+        self.assertEqual(claim.state, "submitted")
+        self.assertEqual(claim.amount_claimed, 10 + 60)
