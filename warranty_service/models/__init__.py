@@ -18,3 +18,4 @@ from . import res_company
 from . import res_config_settings
 from . import warranty_claim
 from . import warranty_claim_line
+from . import account_move

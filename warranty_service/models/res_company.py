@@ -8,3 +8,15 @@ class ResCompany(models.Model):
         string="Requisition Approval Limit", currency_field="currency_id",
         help="Part requisitions worth more than this (at cost) need a Warranty Manager's approval. 0: no limit.",
     )
+    warranty_parts_account_id = fields.Many2one(
+        "account.account", string="Warranty Parts Recovery Account", check_company=True,
+        help="Income of the parts the manufacturers reimburse.",
+    )
+    warranty_labor_account_id = fields.Many2one(
+        "account.account", string="Warranty Labour Recovery Account", check_company=True,
+        help="Income of the labour the manufacturers reimburse.",
+    )
+    warranty_journal_id = fields.Many2one(
+        "account.journal", string="Warranty Invoices Journal", check_company=True,
+        domain="[('type', '=', 'sale')]", help="Journal of the invoices to manufacturers.",
+    )

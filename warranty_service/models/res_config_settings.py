@@ -7,3 +7,10 @@ class ResConfigSettings(models.TransientModel):
     warranty_requisition_approval_limit = fields.Monetary(
         related="company_id.warranty_requisition_approval_limit", readonly=False, currency_field="company_currency_id",
     )
+    warranty_parts_account_id = fields.Many2one(
+        related="company_id.warranty_parts_account_id", readonly=False,
+    )
+    warranty_labor_account_id = fields.Many2one(
+        related="company_id.warranty_labor_account_id", readonly=False,
+    )
+    warranty_journal_id = fields.Many2one(related="company_id.warranty_journal_id", readonly=False)

@@ -27,6 +27,12 @@ class ResPartner(models.Model):
     warranty_claim_prefix = fields.Char(
         string="Claim Prefix", help="Prefix of this manufacturer's claim numbers, e.g. NT-WC-.",
     )
+    warranty_reimbursement_method = fields.Selection(
+        [("invoice", "Dealer Invoices the Manufacturer"), ("credit_note", "Manufacturer Sends a Credit Note")],
+        string="Warranty Reimbursement", default="invoice", required=True,
+        help="How this manufacturer pays accepted claims: the dealer invoices it, or it credits the dealer's "
+        "parts payable with a credit note.",
+    )
     warranty_claim_sequence_id = fields.Many2one(
         "ir.sequence", string="Claim Numbering", copy=False, readonly=True,
         help="Created with the first claim to this manufacturer.",

@@ -70,6 +70,17 @@ class WarrantyClaim(models.Model):
                               help="How many times the claim was resubmitted after a rejection.")
     return_picking_id = fields.Many2one("stock.picking", string="Returned Parts", readonly=True, copy=False,
                                         check_company=True, help="The parts set aside in the warranty returns.")
+    # Reimbursement
+    invoice_ids = fields.Many2many(
+        "account.move", "warranty_claim_account_move_rel", "claim_id", "move_id",
+        string="Reimbursement Documents", copy=False, readonly=True,
+        help="The invoice to the manufacturer, or the credit note expected from it.",
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    reimbursement_state = fields.Selection(
+        [("not_invoiced", "Not Invoiced"), ("invoiced", "Invoiced"), ("partial", "Partially Paid"), ("paid", "Paid")],
+        string="Reimbursement", compute="_compute_reimbursement_state", store=True, index=True,
+    )
     manufacturer_return_picking_id = fields.Many2one(
         "stock.picking", string="Shipment to Manufacturer", readonly=True, copy=False, check_company=True,
     )
@@ -85,6 +96,26 @@ class WarrantyClaim(models.Model):
             decided = claim.state in ("accepted", "partially_accepted", "rejected", "paid")
             claim.amount_accepted = sum(claim.line_ids.mapped("amount_accepted")) if decided else 0.0
             claim.amount_rejected = claim.amount_claimed - claim.amount_accepted if decided else 0.0
+
+    def _compute_invoice_count(self):
+        for claim in self:
+            claim.invoice_count = len(claim.invoice_ids)
+
+    @api.depends("invoice_ids.state", "invoice_ids.payment_state")
+    def _compute_reimbursement_state(self):
+        for claim in self:
+            documents = claim.invoice_ids.filtered(lambda move: move.state != "cancel")
+            posted = documents.filtered(lambda move: move.state == "posted")
+            if not documents:
+                claim.reimbursement_state = "not_invoiced"
+            elif posted and posted == documents and all(
+                move.payment_state in ("paid", "in_payment", "reversed") for move in posted
+            ):
+                claim.reimbursement_state = "paid"
+            elif any(move.payment_state in ("partial", "paid", "in_payment") for move in posted):
+                claim.reimbursement_state = "partial"
+            else:
+                claim.reimbursement_state = "invoiced"
 
     @api.depends("repair_date", "manufacturer_id")
     def _compute_deadline_date(self):
@@ -234,11 +265,95 @@ class WarrantyClaim(models.Model):
             claim.manufacturer_return_picking_id = picking.with_env(self.env)
         return True
 
+    def action_create_invoice(self):
+        """Book what the manufacturers accepted: an invoice per manufacturer, or the credit note expected from it."""
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
+            raise AccessError(_("Only a Warranty Accountant or Manager books the reimbursement of claims."))
+        for claim in self:
+            if claim.state not in ("accepted", "partially_accepted"):
+                raise UserError(_("Claim %(name)s is not accepted: there is nothing to invoice.", name=claim.name))
+            if claim.invoice_ids.filtered(lambda move: move.state != "cancel"):
+                raise UserError(_("Claim %(name)s is already invoiced.", name=claim.name))
+        company = self.company_id
+        if len(company) > 1:
+            raise UserError(_("Invoice the claims of one company at a time."))
+        if not company.warranty_parts_account_id or not company.warranty_labor_account_id:
+            raise UserError(_(
+                "Set the warranty parts and labour recovery accounts in Warranty > Configuration > Settings first."
+            ))
+        moves = self.env["account.move"]
+        groups = {}
+        for claim in self:
+            groups.setdefault(claim.manufacturer_id, self.env["warranty.claim"])
+            groups[claim.manufacturer_id] |= claim
+        for manufacturer, claims in groups.items():
+            moves |= self.env["account.move"].create(claims._prepare_reimbursement_move_vals(manufacturer))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "name": _("Reimbursements"),
+            "view_mode": "list,form",
+            "domain": [("id", "in", moves.ids)],
+        }
+
+    def action_view_invoices(self):
+        """Open the reimbursement documents of the claims."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "name": _("Reimbursements"),
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.invoice_ids.ids)],
+        }
+
     def action_print_reclamation_act(self):
         """Print the reclamation act that goes to the manufacturer with the part."""
         return self.env.ref("warranty_service.action_report_reclamation_act").report_action(self)
 
     # Business helpers
+
+    def _prepare_reimbursement_move_vals(self, manufacturer):
+        """One invoice (or expected credit note) for these claims of ``manufacturer``; a hook for other modules."""
+        company = self.company_id
+        credit_note = manufacturer.warranty_reimbursement_method == "credit_note"
+        move_type = "in_refund" if credit_note else "out_invoice"
+        journal = company.warranty_journal_id if not credit_note else self.env["account.journal"]
+        lines = []
+        for claim in self:
+            reference = f" ({claim.manufacturer_reference})" if claim.manufacturer_reference else ""
+            for line in claim.line_ids.filtered(lambda l: not claim.currency_id.is_zero(l.amount_accepted)):
+                account = company.warranty_labor_account_id if line.line_type == "labor" else company.warranty_parts_account_id
+                lines.append(Command.create({
+                    "name": f"{claim.name}{reference}: {line.name}",
+                    "quantity": 1,
+                    "price_unit": line.amount_accepted,
+                    "account_id": account.id,
+                    "tax_ids": [Command.clear()],
+                }))
+        vals = {
+            "move_type": move_type,
+            "partner_id": manufacturer.id,
+            "company_id": company.id,
+            "invoice_origin": ", ".join(self.mapped("name")),
+            "ref": ", ".join(filter(None, self.mapped("manufacturer_reference"))) or False,
+            "warranty_claim_ids": [Command.set(self.ids)],
+            "invoice_line_ids": lines,
+        }
+        if journal:
+            vals["journal_id"] = journal.id
+        return vals
+
+    def _sync_paid_state(self):
+        """Claims follow their reimbursement: paid when it is, back to their decision when a payment is undone."""
+        self.invalidate_recordset(["reimbursement_state"])
+        for claim in self:
+            if claim.state in ("accepted", "partially_accepted") and claim.reimbursement_state == "paid":
+                claim.state = "paid"
+            elif claim.state == "paid" and claim.reimbursement_state != "paid":
+                short = claim.line_ids.filtered(
+                    lambda l: claim.currency_id.compare_amounts(l.amount_accepted, l.amount_claimed) < 0
+                )
+                claim.state = "partially_accepted" if short else "accepted"
 
     def _check_decidable(self):
         for claim in self:

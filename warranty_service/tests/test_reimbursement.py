@@ -1,0 +1,122 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .test_claim import ClaimCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReimbursement(ClaimCommon):
+    """Accepted claims become receivables (or expected credit notes) and follow their payments."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Account = cls.env["account.account"]
+        cls.parts_account = Account.create({"code": "791100", "name": "Warranty parts recovery", "account_type": "income"})
+        cls.labour_account = Account.create({"code": "791200", "name": "Warranty labour recovery", "account_type": "income"})
+        cls.env.company.write({
+            "warranty_parts_account_id": cls.parts_account.id,
+            "warranty_labor_account_id": cls.labour_account.id,
+        })
+        cls.other_maker = cls.env["res.partner"].create({
+            "name": "Credit Note Motors", "is_company": True, "warranty_reimbursement_method": "credit_note",
+        })
+
+    def setUp(self):
+        super().setUp()
+        self.assertTrue(
+            self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.env.company.id)]),
+            "these tests need the chart of accounts that make test installs with the demo database",
+        )
+
+    def _accepted_claim(self, labour_accepted=None):
+        claim = self._claim(self._done_repair())
+        with freeze_time("2026-06-10"):
+            claim.action_submit()
+        if labour_accepted is not None:
+            claim.line_ids.filtered(lambda l: l.line_type == "labor").amount_accepted = labour_accepted
+        claim.action_accept()
+        return claim
+
+    def _balance(self, account):
+        lines = self.env["account.move.line"].search([("account_id", "=", account.id), ("parent_state", "=", "posted")])
+        return sum(lines.mapped("balance"))
+
+    def _pay(self, invoice, amount=None):
+        wizard = self.env["account.payment.register"].with_user(self.user_accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"amount": amount} if amount else {})
+        return wizard._create_payments()
+
+    def test_invoice_mode_from_acceptance_to_paid(self):
+        claim = self._accepted_claim()
+        self.assertEqual(claim.reimbursement_state, "not_invoiced")
+        claim.with_user(self.user_accountant).action_create_invoice()
+        invoice = claim.invoice_ids
+        self.assertEqual((invoice.move_type, invoice.partner_id), ("out_invoice", self.manufacturer))
+        self.assertEqual(invoice.invoice_origin, claim.name)
+        self.assertEqual(invoice.amount_total, 230.0)
+        self.assertEqual(sorted(invoice.invoice_line_ids.mapped("account_id.code")), ["791100", "791200"])
+        self.assertEqual(claim.reimbursement_state, "invoiced")
+        invoice.action_post()
+        self.assertEqual(self._balance(self.parts_account), -55.0, "parts on their recovery account")
+        self.assertEqual(self._balance(self.labour_account), -175.0, "labour on its own")
+        self._pay(invoice)
+        self.assertEqual(claim.reimbursement_state, "paid")
+        self.assertEqual(claim.state, "paid")
+
+    def test_partial_payment_and_reversal(self):
+        claim = self._accepted_claim(labour_accepted=150.0)
+        self.assertEqual(claim.state, "partially_accepted")
+        claim.with_user(self.user_accountant).action_create_invoice()
+        invoice = claim.invoice_ids
+        self.assertEqual(invoice.amount_total, 205.0, "only the accepted amount")
+        invoice.action_post()
+        self._pay(invoice, amount=100.0)
+        self.assertEqual(claim.reimbursement_state, "partial")
+        self.assertEqual(claim.state, "partially_accepted")
+        payment = self._pay(invoice, amount=105.0)
+        self.assertEqual(claim.state, "paid")
+        # The payment is taken back: the claim is owed again
+        payment.action_draft()
+        self.assertEqual(claim.reimbursement_state, "partial")
+        self.assertEqual(claim.state, "partially_accepted")
+
+    def test_grouped_per_manufacturer(self):
+        claims = self._accepted_claim() | self._accepted_claim()
+        claims.with_user(self.user_accountant).action_create_invoice()
+        self.assertEqual(len(claims.invoice_ids), 1, "one invoice for the manufacturer")
+        self.assertEqual(claims.invoice_ids.amount_total, 460.0)
+        self.assertEqual(len(claims.invoice_ids.invoice_line_ids), 4)
+        with self.assertRefused("is already invoiced"):
+            claims[0].with_user(self.user_accountant).action_create_invoice()
+
+    def test_credit_note_mode(self):
+        self.van.warranty_manufacturer_id = self.other_maker
+        self.other_maker.warranty_labor_rate = 50
+        claim = self._accepted_claim()
+        self.assertEqual(claim.manufacturer_id, self.other_maker)
+        claim.with_user(self.user_accountant).action_create_invoice()
+        credit_note = claim.invoice_ids
+        self.assertEqual((credit_note.move_type, credit_note.state), ("in_refund", "draft"),
+                         "the credit note the manufacturer will send, ready to be matched")
+        credit_note.invoice_date = "2026-07-01"
+        credit_note.action_post()
+        self._pay(credit_note)
+        self.assertEqual(claim.state, "paid")
+
+    def test_only_accountants_invoice(self):
+        claim = self._accepted_claim()
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Accountant or Manager books the reimbursement"):
+            claim.with_user(self.user_workshop).action_create_invoice()
+        draft = self._claim(self._done_repair())
+        with self.assertRefused("is not accepted: there is nothing to invoice"):
+            draft.with_user(self.user_accountant).action_create_invoice()
+
+    def test_accounts_must_be_set(self):
+        claim = self._accepted_claim()
+        self.env.company.warranty_parts_account_id = False
+        with self.assertRefused("Set the warranty parts and labour recovery accounts"):
+            claim.with_user(self.user_accountant).action_create_invoice()
