@@ -17,7 +17,7 @@ registry.category("web_tour.tours").add("warranty_service_claim_tour", {
         { content: "Claim it from the manufacturer", trigger: "button[name='action_create_warranty_claim']", run: "click" },
         {
             content: "The claim is prepared from the repair",
-            trigger: ".o_form_view .o_field_widget[name='lot_id']:contains('VIN-TOUR-C1')",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Draft')",
         },
         { content: "Submit it", trigger: "button[name='action_submit']", run: "click" },
         {
