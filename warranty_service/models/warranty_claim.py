@@ -243,22 +243,9 @@ class WarrantyClaim(models.Model):
                 raise UserError(_("Claim %(name)s has no part kept in the warranty returns.", name=claim.name))
             returns = claim._get_returns_location()
             destination = self.env.ref("stock.stock_location_suppliers")
-            # sudo: the warranty engineer ships the parts the manufacturer asked for without stock rights
-            picking = self.env["stock.picking"].sudo().create({
-                "picking_type_id": returns.warehouse_id.out_type_id.id,
-                "location_id": returns.id,
-                "location_dest_id": destination.id,
-                "partner_id": claim.manufacturer_id.id,
-                "origin": claim.name,
-                "move_ids": [Command.create({
-                    "name": claim.name,
-                    "product_id": line.product_id.id,
-                    "product_uom_qty": line.quantity,
-                    "product_uom": line.product_id.uom_id.id,
-                    "location_id": returns.id,
-                    "location_dest_id": destination.id,
-                }) for line in lines],
-            })
+            picking = claim._create_parts_transfer(
+                lines, returns.warehouse_id.out_type_id, returns, destination, partner=claim.manufacturer_id,
+            )
             picking.action_confirm()
             picking.action_assign()
             lines.write({"return_state": "shipped"})
@@ -368,6 +355,26 @@ class WarrantyClaim(models.Model):
             [("company_id", "=", self.company_id.id)], limit=1)
         return warehouse._get_warranty_returns_location()
 
+    def _create_parts_transfer(self, lines, picking_type, source, destination, partner=None):
+        """A transfer of the parts of claim ``lines``, tagged with the claim number."""
+        self.ensure_one()
+        # sudo: the warranty engineer files and ships defective parts without managing stock
+        return self.env["stock.picking"].sudo().create({
+            "picking_type_id": picking_type.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "partner_id": partner.id if partner else False,
+            "origin": self.name,
+            "move_ids": [Command.create({
+                "name": self.name,
+                "product_id": line.product_id.id,
+                "product_uom_qty": line.quantity,
+                "product_uom": line.product_id.uom_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            }) for line in lines],
+        })
+
     def _set_aside_returned_parts(self):
         """The defective parts the manufacturer wants move into the warranty returns, tagged with the claim."""
         for claim in self:
@@ -378,21 +385,7 @@ class WarrantyClaim(models.Model):
             # The removed part comes out of the unit, not out of the dealer's stock: it enters the books
             # the way found goods do, through the company's inventory adjustment location
             source = lines[0].product_id.with_company(claim.company_id).property_stock_inventory
-            picking = self.env["stock.picking"].sudo().create({
-                # sudo: the workshop submitting the claim files the part without managing stock
-                "picking_type_id": returns.warehouse_id.int_type_id.id,
-                "location_id": source.id,
-                "location_dest_id": returns.id,
-                "origin": claim.name,
-                "move_ids": [Command.create({
-                    "name": claim.name,
-                    "product_id": line.product_id.id,
-                    "product_uom_qty": line.quantity,
-                    "product_uom": line.product_id.uom_id.id,
-                    "location_id": source.id,
-                    "location_dest_id": returns.id,
-                }) for line in lines],
-            })
+            picking = claim._create_parts_transfer(lines, returns.warehouse_id.int_type_id, source, returns)
             picking.action_confirm()
             for move, line in zip(picking.move_ids, lines):
                 move.move_line_ids.unlink()
