@@ -23,6 +23,10 @@ class AccountMove(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
+    warranty_claim_id = fields.Many2one(
+        "warranty.claim", string="Warranty Claim", index="btree_not_null", copy=False, readonly=True,
+    )
+
     def remove_move_reconcile(self):
         # A payment taken back makes its claims unpaid again
         moves = self.move_id | self.matched_debit_ids.debit_move_id.move_id | self.matched_credit_ids.credit_move_id.move_id

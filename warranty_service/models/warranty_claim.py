@@ -81,6 +81,22 @@ class WarrantyClaim(models.Model):
         [("not_invoiced", "Not Invoiced"), ("invoiced", "Invoiced"), ("partial", "Partially Paid"), ("paid", "Paid")],
         string="Reimbursement", compute="_compute_reimbursement_state", store=True, index=True,
     )
+    amount_paid = fields.Monetary(
+        string="Paid", compute="_compute_amount_paid", store=True,
+        help="What the manufacturer has paid of the accepted amount (its share of grouped invoices).",
+    )
+    amount_open = fields.Monetary(
+        string="Still Owed", compute="_compute_amount_paid", store=True,
+        help="Accepted but not paid yet.",
+    )
+    date_paid = fields.Date(string="Paid On", readonly=True, copy=False)
+    days_to_payment = fields.Integer(
+        string="Days to Payment", compute="_compute_days_to_payment", store=True, aggregator="avg",
+    )
+    acceptance_rate = fields.Float(
+        string="Acceptance (%)", compute="_compute_acceptance_rate", store=True, aggregator="avg",
+        help="Accepted amount as a share of the claimed amount, once decided.",
+    )
     manufacturer_return_picking_id = fields.Many2one(
         "stock.picking", string="Shipment to Manufacturer", readonly=True, copy=False, check_company=True,
     )
@@ -116,6 +132,34 @@ class WarrantyClaim(models.Model):
                 claim.reimbursement_state = "partial"
             else:
                 claim.reimbursement_state = "invoiced"
+
+    @api.depends("amount_accepted", "state", "invoice_ids.amount_residual", "invoice_ids.amount_total",
+                 "invoice_ids.state")
+    def _compute_amount_paid(self):
+        for claim in self:
+            paid = 0.0
+            for move in claim.invoice_ids.filtered(lambda m: m.state == "posted" and m.amount_total):
+                # A grouped invoice is paid for each claim in proportion to its share of the total
+                share = sum(move.invoice_line_ids.filtered(lambda l: l.warranty_claim_id == claim).mapped("price_subtotal"))
+                paid += share * (1 - move.amount_residual / move.amount_total)
+            claim.amount_paid = claim.currency_id.round(paid) if claim.currency_id else paid
+            decided = claim.state in ("accepted", "partially_accepted", "paid")
+            claim.amount_open = claim.amount_accepted - claim.amount_paid if decided else 0.0
+
+    @api.depends("date_paid", "submission_date")
+    def _compute_days_to_payment(self):
+        for claim in self:
+            if claim.date_paid and claim.submission_date:
+                claim.days_to_payment = (claim.date_paid - claim.submission_date).days
+            else:
+                claim.days_to_payment = 0
+
+    @api.depends("amount_claimed", "amount_accepted", "state")
+    def _compute_acceptance_rate(self):
+        for claim in self:
+            decided = claim.state in ("accepted", "partially_accepted", "rejected", "paid")
+            claim.acceptance_rate = 100.0 * claim.amount_accepted / claim.amount_claimed \
+                if decided and claim.amount_claimed else 0.0
 
     @api.depends("repair_date", "manufacturer_id")
     def _compute_deadline_date(self):
@@ -316,6 +360,7 @@ class WarrantyClaim(models.Model):
                     "price_unit": line.amount_accepted,
                     "account_id": account.id,
                     "tax_ids": [Command.clear()],
+                    "warranty_claim_id": claim.id,
                 }))
         vals = {
             "move_type": move_type,
@@ -335,12 +380,12 @@ class WarrantyClaim(models.Model):
         self.invalidate_recordset(["reimbursement_state"])
         for claim in self:
             if claim.state in ("accepted", "partially_accepted") and claim.reimbursement_state == "paid":
-                claim.state = "paid"
+                claim.write({"state": "paid", "date_paid": fields.Date.context_today(claim)})
             elif claim.state == "paid" and claim.reimbursement_state != "paid":
                 short = claim.line_ids.filtered(
                     lambda l: claim.currency_id.compare_amounts(l.amount_accepted, l.amount_claimed) < 0
                 )
-                claim.state = "partially_accepted" if short else "accepted"
+                claim.write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
 
     def _check_decidable(self):
         for claim in self:

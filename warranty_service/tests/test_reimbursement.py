@@ -63,9 +63,14 @@ class TestReimbursement(ClaimCommon):
         invoice.action_post()
         self.assertEqual(self._balance(self.parts_account), -55.0, "parts on their recovery account")
         self.assertEqual(self._balance(self.labour_account), -175.0, "labour on its own")
-        self._pay(invoice)
+        with freeze_time("2026-07-10"):
+            self._pay(invoice)
         self.assertEqual(claim.reimbursement_state, "paid")
         self.assertEqual(claim.state, "paid")
+        self.assertEqual((claim.amount_paid, claim.amount_open), (230.0, 0.0))
+        self.assertEqual(claim.days_to_payment, 30)
+        self.assertEqual(claim.acceptance_rate, 100.0)
+        self.assertFalse(self.env["warranty.claim.aging"].search([("claim_id", "=", claim.id)]), "nothing owed")
 
     def test_partial_payment_and_reversal(self):
         claim = self._accepted_claim(labour_accepted=150.0)
@@ -77,6 +82,10 @@ class TestReimbursement(ClaimCommon):
         self._pay(invoice, amount=100.0)
         self.assertEqual(claim.reimbursement_state, "partial")
         self.assertEqual(claim.state, "partially_accepted")
+        self.assertEqual((claim.amount_paid, claim.amount_open), (100.0, 105.0))
+        aging = self.env["warranty.claim.aging"].with_user(self.user_accountant).search([("claim_id", "=", claim.id)])
+        self.assertEqual(aging.amount_open, 105.0)
+        self.assertEqual(aging.age, "90_plus", "submitted on 2026-06-10, more than 90 days ago")
         payment = self._pay(invoice, amount=105.0)
         self.assertEqual(claim.state, "paid")
         # The payment is taken back: the claim is owed again
@@ -89,6 +98,9 @@ class TestReimbursement(ClaimCommon):
         claims.with_user(self.user_accountant).action_create_invoice()
         self.assertEqual(len(claims.invoice_ids), 1, "one invoice for the manufacturer")
         self.assertEqual(claims.invoice_ids.amount_total, 460.0)
+        claims.invoice_ids.action_post()
+        self._pay(claims.invoice_ids, amount=230.0)
+        self.assertEqual(claims.mapped("amount_paid"), [115.0, 115.0], "a grouped payment is shared in proportion")
         self.assertEqual(len(claims.invoice_ids.invoice_line_ids), 4)
         with self.assertRefused("is already invoiced"):
             claims[0].with_user(self.user_accountant).action_create_invoice()
