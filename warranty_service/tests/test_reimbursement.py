@@ -132,3 +132,59 @@ class TestReimbursement(ClaimCommon):
         self.env.company.warranty_parts_account_id = False
         with self.assertRefused("Set the warranty parts and labour recovery accounts"):
             claim.with_user(self.user_accountant).action_create_invoice()
+
+    def _remittance(self, rows, header=None):
+        import base64
+        import csv
+        import io
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header or ["claim_number", "revision", "amount_paid", "payment_reference", "date"])
+        writer.writerows(rows)
+        bank = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1)
+        return self.env["warranty.remittance.import"].with_user(self.user_accountant).create({
+            "manufacturer_id": self.manufacturer.id,
+            "journal_id": bank.id,
+            "data": base64.b64encode(buffer.getvalue().encode()),
+        })
+
+    def _invoiced_claims(self, count):
+        claims = self.env["warranty.claim"]
+        for _i in range(count):
+            claims |= self._accepted_claim()
+        for claim in claims:  # one invoice each
+            claim.with_user(self.user_accountant).action_create_invoice()
+        claims.invoice_ids.action_post()
+        return claims
+
+    def test_remittance_pays_many_claims(self):
+        full, short = self._invoiced_claims(2)
+        wizard = self._remittance([
+            [full.name, "0", "230.00", "REM-2026-07", "2026-07-15"],
+            [short.name, "0", "200.00", "REM-2026-07", "2026-07-15"],
+        ])
+        wizard.action_preview()
+        self.assertEqual((wizard.error_count, wizard.amount_total), (0, 430.0))
+        wizard.action_apply()
+        self.assertEqual(full.state, "paid")
+        self.assertEqual((short.reimbursement_state, short.amount_open), ("partial", 30.0))
+        payments = self.env["account.payment"].search([("memo", "=", "REM-2026-07")])
+        self.assertEqual(sum(payments.mapped("amount")), 430.0)
+
+    def test_remittance_with_a_bad_row_posts_nothing(self):
+        claim = self._invoiced_claims(1)
+        wizard = self._remittance([
+            [claim.name, "0", "300.00", "REM-X", "2026-07-15"],   # above what is open
+            ["NOPE-1", "0", "10", "REM-X", "2026-07-15"],         # unknown claim
+        ])
+        wizard.action_preview()
+        messages = wizard.row_ids.mapped("message")
+        self.assertEqual(wizard.error_count, 2)
+        self.assertTrue(any("300.0 paid on claim" in (m or "") for m in messages))
+        self.assertTrue(any("Unknown claim NOPE-1" in (m or "") for m in messages))
+        with self.assertRefused(r"has 2 row\(s\) that do not match: nothing was posted"):
+            wizard.action_apply()
+        self.assertEqual(claim.reimbursement_state, "invoiced")
+        self.assertFalse(self.env["account.payment"].search([("memo", "=", "REM-X")]))
+        with self.assertRefused("lacks the column\\(s\\) amount_paid"):
+            self._remittance([], header=["claim_number", "revision", "amount", "payment_reference", "date"]).action_preview()

@@ -1,2 +1,3 @@
 from . import warranty_claim_export
 from . import warranty_claim_import
+from . import warranty_remittance_import
