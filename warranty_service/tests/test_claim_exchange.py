@@ -115,7 +115,7 @@ class TestClaimExchange(ClaimCommon):
         self.assertTrue(any("is not a number" in m for m in messages))
         self.assertTrue(any("Unknown claim XX-00001" in m for m in messages))
         self.assertTrue(any("has no decision in the file" in m for m in messages))
-        with self.assertRefused(r"The file has 5 row\(s\) in error: nothing was changed"):
+        with self.assertRefused(r"The decision file has 5 row\(s\) in error: nothing was changed"):
             wizard.action_apply()
         self.assertEqual((claim.state, other.state), ("submitted", "submitted"))
         self.assertFalse(any(claim.line_ids.mapped("amount_accepted")))

@@ -182,7 +182,7 @@ class TestReimbursement(ClaimCommon):
         self.assertEqual(wizard.error_count, 2)
         self.assertTrue(any("300.0 paid on claim" in (m or "") for m in messages))
         self.assertTrue(any("Unknown claim NOPE-1" in (m or "") for m in messages))
-        with self.assertRefused(r"has 2 row\(s\) that do not match: nothing was posted"):
+        with self.assertRefused(r"The remittance has 2 row\(s\) in error: nothing was changed"):
             wizard.action_apply()
         self.assertEqual(claim.reimbursement_state, "invoiced")
         self.assertFalse(self.env["account.payment"].search([("memo", "=", "REM-X")]))

@@ -1,3 +1,4 @@
+from . import warranty_csv_import_mixin
 from . import warranty_claim_export
 from . import warranty_claim_import
 from . import warranty_remittance_import
