@@ -116,6 +116,9 @@ class RepairOrder(models.Model):
         for repair in self:
             if repair.state in (False, "draft"):
                 repair.warranty_registration_id = repair.lot_id.warranty_registration_id
+            else:
+                # Confirmed orders keep the registration their coverage was decided on
+                repair.warranty_registration_id = repair.warranty_registration_id
 
     @api.depends("warranty_registration_id", "schedule_date", "odometer_km", "goodwill_user_id")
     def _compute_warranty_coverage(self):
