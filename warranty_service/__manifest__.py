@@ -16,6 +16,7 @@
         "report/loan_agreement_report.xml",
         "report/reclamation_act_report.xml",
         "report/warranty_claim_aging_views.xml",
+        "report/warranty_defect_register_views.xml",
         "views/warranty_registration_views.xml",
         "views/warranty_catalog_views.xml",
         "views/repair_order_views.xml",
