@@ -19,3 +19,4 @@ from . import res_config_settings
 from . import warranty_claim
 from . import warranty_claim_line
 from . import account_move
+from . import warranty_quality_alert

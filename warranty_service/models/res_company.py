@@ -20,3 +20,13 @@ class ResCompany(models.Model):
         "account.journal", string="Warranty Invoices Journal", check_company=True,
         domain="[('type', '=', 'sale')]", help="Journal of the invoices to manufacturers.",
     )
+    # Systematic-defect alerts
+    warranty_alert_min_cases = fields.Integer(
+        string="Alert From (failures)", default=3,
+        help="A model and defect code alert when at least this many failures happen in the period.",
+    )
+    warranty_alert_min_rate = fields.Float(
+        string="Alert From (% of units)", default=2.0,
+        help="... and when the failures reach this share of the model's registered units.",
+    )
+    warranty_alert_days = fields.Integer(string="Alert Period (days)", default=90)

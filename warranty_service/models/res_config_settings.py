@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.warranty_labor_account_id", readonly=False,
     )
     warranty_journal_id = fields.Many2one(related="company_id.warranty_journal_id", readonly=False)
+    warranty_alert_min_cases = fields.Integer(related="company_id.warranty_alert_min_cases", readonly=False)
+    warranty_alert_min_rate = fields.Float(related="company_id.warranty_alert_min_rate", readonly=False)
+    warranty_alert_days = fields.Integer(related="company_id.warranty_alert_days", readonly=False)
