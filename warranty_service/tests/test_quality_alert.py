@@ -63,3 +63,16 @@ class TestQualityAlert(ClaimCommon):
             alert.with_user(self.user_workshop).action_close()
         with self.assertRefused("already has an open alert on this model"):
             alert.copy()
+
+    @freeze_time("2026-06-15")
+    def test_failure_rates(self):
+        self._diagnosed_repairs(3)
+        wizard = self.env["warranty.failure.rate"].with_user(self.user_workshop).create({
+            "date_from": "2026-01-01", "date_to": "2026-06-30",
+        })
+        wizard.action_compute()
+        line = wizard.line_ids.filtered(lambda l: l.product_tmpl_id == self.van.product_tmpl_id)
+        self.assertEqual((line.defect_code_id, line.failure_count, line.units_sold), (self.defect, 3, 5))
+        self.assertEqual(line.failure_rate, 60.0)
+        self.assertEqual(line.mean_days_to_failure, 151, "registered 2026-01-01, failed 2026-06-01")
+        self.assertEqual(line.mean_km_to_failure, 5000)

@@ -2,3 +2,4 @@ from . import warranty_csv_import_mixin
 from . import warranty_claim_export
 from . import warranty_claim_import
 from . import warranty_remittance_import
+from . import warranty_failure_rate
