@@ -24,6 +24,7 @@
         "views/warranty_part_requisition_views.xml",
         "views/warranty_claim_views.xml",
         "views/warranty_quality_alert_views.xml",
+        "views/warranty_recall_views.xml",
         "wizard/warranty_claim_exchange_views.xml",
         "wizard/warranty_failure_rate_views.xml",
         "views/res_config_settings_views.xml",

@@ -20,3 +20,4 @@ from . import warranty_claim
 from . import warranty_claim_line
 from . import account_move
 from . import warranty_quality_alert
+from . import warranty_recall

@@ -97,6 +97,9 @@ class RepairOrder(models.Model):
     # The manufacturer's claim for this repair
     claim_ids = fields.One2many("warranty.claim", "repair_id", string="Warranty Claims")
     claim_count = fields.Integer(compute="_compute_claim_count")
+    # Recall campaigns: whatever brought the unit in, its open campaigns are shown and can be done
+    recall_line_ids = fields.One2many(related="lot_id.warranty_recall_line_ids", string="Open Recall Campaigns")
+    recall_done_line_ids = fields.One2many("warranty.recall.line", "repair_id", string="Campaign Work")
     # Parts asked from the parts department for this repair
     requisition_ids = fields.One2many("warranty.part.requisition", "repair_id", string="Part Requisitions")
     requisition_count = fields.Integer(compute="_compute_requisition_count")
@@ -421,6 +424,26 @@ class RepairOrder(models.Model):
             "line_ids": lines,
         }
 
+    def action_add_campaign_work(self):
+        """Add the open campaigns' labour operation and parts kit to this repair."""
+        self.ensure_one()
+        if self.state in ("done", "cancel"):
+            raise UserError(_("Repair %(repair)s is closed.", repair=self.name))
+        lines = self.recall_line_ids
+        if not lines:
+            raise UserError(_("Unit %(serial)s has no open recall campaign.", serial=self.lot_id.name or "-"))
+        self.write({
+            "labor_line_ids": [Command.create({"operation_id": line.recall_id.operation_id.id})
+                               for line in lines if line.recall_id.operation_id],
+            "move_ids": [Command.create({"product_id": part.product_id.id, "product_uom_qty": part.quantity,
+                                         "repair_line_type": "add"})
+                         for line in lines for part in line.recall_id.part_ids],
+        })
+        lines.write({"repair_id": self.id})
+        self.message_post(body=_("Campaign work added: %(campaigns)s",
+                                 campaigns=", ".join(lines.recall_id.mapped("campaign_code"))))
+        return True
+
     def action_create_requisition(self):
         """Ask the parts department for the parts of this repair that are not available yet."""
         self.ensure_one()
@@ -455,6 +478,9 @@ class RepairOrder(models.Model):
         self._check_diagnosis_complete()
         result = super().action_repair_done()
         self.write({"date_done": fields.Datetime.now()})
+        # The unit received the campaign work: it is done on the campaign.
+        # sudo: inventory users without a warranty role also complete repairs
+        self.sudo().recall_done_line_ids.filtered(lambda line: line.state == "open").write({"state": "done"})
         return result
 
     def action_create_sale_order(self):

@@ -24,6 +24,12 @@ class StockLot(models.Model):
     warranty_date_expiry = fields.Date(string="Covered Until", compute="_compute_warranty")
     warranty_registration_count = fields.Integer(string="Warranty Registration Count", compute="_compute_warranty")
 
+    warranty_recall_line_ids = fields.One2many(
+        "warranty.recall.line", "lot_id", string="Recall Campaigns",
+        domain=[("state", "=", "open"), ("recall_state", "=", "open")],
+        help="Running campaigns whose work this unit has not received yet.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         # stock_account overrides create() without @api.model_create_multi in this Odoo 18.0

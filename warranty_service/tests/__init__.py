@@ -12,4 +12,5 @@ from . import test_claim_exchange
 from . import test_reimbursement
 from . import test_defect_register
 from . import test_quality_alert
+from . import test_recall
 from . import test_tour

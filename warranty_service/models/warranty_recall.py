@@ -1,0 +1,121 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class WarrantyRecall(models.Model):
+    _name = "warranty.recall"
+    _description = "Recall Campaign"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Campaign", required=True, tracking=True)
+    campaign_code = fields.Char(string="Campaign Code", required=True, tracking=True,
+                                help="The manufacturer's reference of the campaign.")
+    manufacturer_id = fields.Many2one("res.partner", string="Manufacturer", required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    description = fields.Html(string="Description", help="What is wrong and what the workshop does.")
+    product_ids = fields.Many2many("product.product", string="Affected Products", check_company=True)
+    operation_id = fields.Many2one("warranty.labor.operation", string="Labour Operation", check_company=True)
+    part_ids = fields.One2many("warranty.recall.part", "recall_id", string="Parts Kit", copy=True)
+    date_start = fields.Date(string="Start", required=True, default=fields.Date.context_today)
+    date_end = fields.Date(string="End")
+    state = fields.Selection(
+        [("draft", "Draft"), ("open", "Running"), ("closed", "Closed")],
+        default="draft", required=True, tracking=True,
+        help="Draft: the affected serials are being listed.\nRunning: every affected unit that comes in gets the "
+        "campaign work.\nClosed: the campaign is over.",
+    )
+    line_ids = fields.One2many("warranty.recall.line", "recall_id", string="Affected Units")
+    count_open = fields.Integer(string="Open", compute="_compute_progress")
+    count_done = fields.Integer(string="Done", compute="_compute_progress")
+    count_not_applicable = fields.Integer(string="Not Applicable", compute="_compute_progress")
+    progress = fields.Float(string="Progress (%)", compute="_compute_progress")
+
+    _sql_constraints = [
+        ("code_manufacturer_uniq", "UNIQUE(campaign_code, manufacturer_id, company_id)",
+         "A campaign code must be unique per manufacturer."),
+    ]
+
+    @api.depends("line_ids.state")
+    def _compute_progress(self):
+        counts = {
+            (recall, state): count for recall, state, count in self.env["warranty.recall.line"]._read_group(
+                [("recall_id", "in", self.ids)], ["recall_id", "state"], ["__count"],
+            )
+        }
+        for recall in self:
+            recall.count_open = counts.get((recall, "open"), 0)
+            recall.count_done = counts.get((recall, "done"), 0)
+            recall.count_not_applicable = counts.get((recall, "not_applicable"), 0)
+            relevant = recall.count_open + recall.count_done
+            recall.progress = 100.0 * recall.count_done / relevant if relevant else 0.0
+
+    def action_add_serials_from_products(self):
+        """List every serial of the affected products that the dealer sold (has a registration)."""
+        for recall in self:
+            if not recall.product_ids:
+                raise UserError(_("Choose the affected products of campaign %(name)s first.", name=recall.name))
+            registrations = self.env["warranty.registration"].search([
+                ("product_id", "in", recall.product_ids.ids), ("is_void", "=", False),
+                ("company_id", "=", recall.company_id.id),
+            ])
+            recall._add_lots(registrations.lot_id)
+        return True
+
+    def action_open(self):
+        """Start the campaign: its units are flagged wherever they show up."""
+        if any(not recall.line_ids for recall in self):
+            raise UserError(_("A campaign without affected units cannot start."))
+        self.write({"state": "open"})
+
+    def action_close(self):
+        """End the campaign."""
+        self.write({"state": "closed"})
+
+    def _add_lots(self, lots):
+        """Add ``lots`` to the campaign, once each, matched to their owners."""
+        self.ensure_one()
+        new_lots = lots - self.line_ids.lot_id
+        owners = {lot: lot.warranty_registration_id.partner_id for lot in new_lots}
+        self.env["warranty.recall.line"].create([
+            {"recall_id": self.id, "lot_id": lot.id, "partner_id": owners[lot].id} for lot in new_lots
+        ])
+
+
+class WarrantyRecallPart(models.Model):
+    _name = "warranty.recall.part"
+    _description = "Recall Campaign Part"
+
+    recall_id = fields.Many2one("warranty.recall", required=True, ondelete="cascade", index=True)
+    product_id = fields.Many2one("product.product", string="Part", required=True, domain="[('type', '=', 'consu')]")
+    quantity = fields.Float(string="Quantity", default=1.0, required=True, digits="Product Unit of Measure")
+
+    _sql_constraints = [("quantity_positive", "CHECK(quantity > 0)", "A kit part needs a positive quantity.")]
+
+
+class WarrantyRecallLine(models.Model):
+    _name = "warranty.recall.line"
+    _description = "Recall Campaign Unit"
+    _order = "recall_id, lot_id"
+
+    recall_id = fields.Many2one("warranty.recall", string="Campaign", required=True, ondelete="cascade", index=True)
+    recall_state = fields.Selection(related="recall_id.state", store=True, string="Campaign Status")
+    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True, precompute=True)
+    lot_id = fields.Many2one("stock.lot", string="Serial Number", required=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Owner")
+    state = fields.Selection(
+        [("open", "Open"), ("done", "Done"), ("not_applicable", "Not Applicable")],
+        default="open", required=True,
+    )
+    repair_id = fields.Many2one("repair.order", string="Campaign Repair", readonly=True, index="btree_not_null")
+
+    _rec_name = "recall_id"
+
+    _sql_constraints = [
+        ("lot_recall_uniq", "UNIQUE(recall_id, lot_id)", "A unit is listed once per campaign."),
+    ]
+
+    def action_not_applicable(self):
+        """This unit does not need the campaign work (already fixed, scrapped, exported...)."""
+        self.write({"state": "not_applicable"})
