@@ -11,6 +11,7 @@
         "security/warranty_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
         "report/warranty_certificate_report.xml",
         "report/repair_act_report.xml",
         "report/loan_agreement_report.xml",

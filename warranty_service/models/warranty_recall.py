@@ -69,6 +69,18 @@ class WarrantyRecall(models.Model):
             raise UserError(_("A campaign without affected units cannot start."))
         self.write({"state": "open"})
 
+    def action_notify_owners(self):
+        """Send each owner of an affected unit the campaign's notice, in the owner's language."""
+        template = self.env.ref("warranty_service.mail_template_recall_owner")
+        lines = self.line_ids.filtered(lambda l: l.state == "open" and not l.notified and l.partner_id.email)
+        if not lines:
+            raise UserError(_("No owner with an e-mail address is left to inform."))
+        for line in lines:
+            template.send_mail(line.id)
+        lines.write({"notified": True})
+        self.message_post(body=_("%(count)s owner(s) informed of the campaign.", count=len(lines)))
+        return True
+
     def action_close(self):
         """End the campaign."""
         self.write({"state": "closed"})
@@ -109,6 +121,7 @@ class WarrantyRecallLine(models.Model):
         default="open", required=True,
     )
     repair_id = fields.Many2one("repair.order", string="Campaign Repair", readonly=True, index="btree_not_null")
+    notified = fields.Boolean(string="Owner Informed", readonly=True, copy=False)
 
     _rec_name = "recall_id"
 

@@ -48,6 +48,18 @@ class TestRecall(WarrantyRepairCommon):
         self.assertEqual((self.recall.count_done, self.recall.count_open, self.recall.count_not_applicable), (1, 0, 1))
         self.assertEqual(self.recall.progress, 100.0)
 
+    def test_owners_are_informed_in_their_language(self):
+        self.recall.action_add_serials_from_products()
+        self.recall.action_open()
+        self.recall.with_user(self.user_manager).action_notify_owners()
+        mails = self.env["mail.mail"].search([("model", "=", "warranty.recall.line"), ("res_id", "in", self.recall.line_ids.ids)])
+        self.assertEqual(len(mails), 2, "one notice per affected unit")
+        self.assertIn("RC-2026-01", mails[0].body_html)
+        self.assertEqual(mails.mapped("email_to"), ["jensen@example.com"] * 2)
+        self.assertTrue(all(self.recall.line_ids.mapped("notified")))
+        with self.assertRefused("No owner with an e-mail address is left to inform"):
+            self.recall.action_notify_owners()
+
     def test_bad_input_and_roles(self):
         with self.assertRefused("A campaign without affected units cannot start"):
             self.recall.action_open()
