@@ -1,3 +1,4 @@
+from . import ir_sequence
 from . import product_template
 from . import res_partner
 from . import warranty_registration

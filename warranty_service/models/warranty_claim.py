@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
@@ -184,10 +185,15 @@ class WarrantyClaim(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         new = self.env._("New")
+        # Each manufacturer numbers its own claims: one allocation per manufacturer, not per claim
+        to_name = defaultdict(list)
         for vals in vals_list:
             if vals.get("name", new) in (new, False):
-                manufacturer = self.env["res.partner"].browse(vals["manufacturer_id"])
-                vals["name"] = manufacturer._get_warranty_claim_sequence().next_by_id()
+                to_name[vals["manufacturer_id"]].append(vals)
+        for manufacturer_id, manufacturer_vals in to_name.items():
+            sequence = self.env["res.partner"].browse(manufacturer_id)._get_warranty_claim_sequence()
+            for vals, name in zip(manufacturer_vals, sequence._next_batch(len(manufacturer_vals))):
+                vals["name"] = name
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

@@ -113,9 +113,11 @@ class WarrantyPartRequisition(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         new = self.env._("New")
-        for vals in vals_list:
-            if vals.get("name", new) in (new, False):
-                vals["name"] = self.env["ir.sequence"].next_by_code("warranty.part.requisition") or new
+        to_name = [vals for vals in vals_list if vals.get("name", new) in (new, False)]
+        if to_name:
+            names = self.env["ir.sequence"]._next_batch_by_code("warranty.part.requisition", len(to_name))
+            for vals, name in zip(to_name, names):
+                vals["name"] = name
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -330,8 +332,8 @@ class WarrantyPartRequisition(models.Model):
 
     def _check_done(self):
         """Done when every line is issued in full, or the rest of its transfer was cancelled."""
-        for requisition in self.filtered(lambda r: r.state == "approved"):
+        def finished(requisition):
             issues = requisition.picking_ids.filtered(lambda p: p.warranty_requisition_kind == "issue")
-            if issues and all(picking.state in ("done", "cancel") for picking in issues) \
-                    and any(picking.state == "done" for picking in issues):
-                requisition.state = "done"
+            return issues and all(p.state in ("done", "cancel") for p in issues) and any(p.state == "done" for p in issues)
+
+        self.filtered(lambda r: r.state == "approved" and finished(r)).write({"state": "done"})

@@ -245,7 +245,7 @@ class WarrantyRegistration(models.Model):
         new = self.env._("New")
         to_name = [vals for vals in vals_list if vals.get("name", new) in (new, False)]
         if to_name:
-            for vals, name in zip(to_name, self._next_names(len(to_name))):
+            for vals, name in zip(to_name, self.env["ir.sequence"]._next_batch_by_code("warranty.registration", len(to_name))):
                 vals["name"] = name
         return super().create(vals_list)
 
@@ -357,22 +357,6 @@ class WarrantyRegistration(models.Model):
                     serial=lot.name, registration=holder.get(lot_id) or _("in this same batch"),
                 ))
             seen.add(lot_id)
-
-    def _next_names(self, count):
-        """Allocate ``count`` references at once: one query whatever the count."""
-        sequence = self.env["ir.sequence"].sudo().search(
-            [("code", "=", "warranty.registration"), ("company_id", "in", [self.env.company.id, False])],
-            order="company_id", limit=1,
-        )
-        if not sequence:
-            raise UserError(_("The sequence for warranty registrations is missing: reinstall Warranty Service."))
-        if sequence.implementation != "standard" or sequence.use_date_range:
-            return [sequence._next() for _i in range(count)]
-        # Standard sequences are PostgreSQL sequences named after the record
-        self.env.cr.execute(
-            "SELECT nextval(%s) FROM generate_series(1, %s)", ["ir_sequence_%03d" % sequence.id, count]
-        )
-        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
 
     @api.model
     def _prepare_registration_vals(self, move_line):
