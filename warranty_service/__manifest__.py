@@ -23,6 +23,7 @@
         "views/warranty_catalog_views.xml",
         "views/repair_order_views.xml",
         "views/warranty_part_requisition_views.xml",
+        "wizard/warranty_claim_rebill_views.xml",
         "views/warranty_claim_views.xml",
         "views/warranty_quality_alert_views.xml",
         "views/warranty_recall_views.xml",

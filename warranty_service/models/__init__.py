@@ -20,5 +20,6 @@ from . import res_config_settings
 from . import warranty_claim
 from . import warranty_claim_line
 from . import account_move
+from . import account_move_line
 from . import warranty_quality_alert
 from . import warranty_recall

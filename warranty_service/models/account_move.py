@@ -8,6 +8,11 @@ class AccountMove(models.Model):
         "warranty.claim", "warranty_claim_account_move_rel", "move_id", "claim_id",
         string="Warranty Claims", copy=False, readonly=True,
     )
+    warranty_entry_kind = fields.Selection(
+        [("accrual", "Claims Submitted"), ("write_off", "Rejected Claims Written Off"), ("rebill", "Rejected Claims Re-billed")],
+        string="Warranty Entry", copy=False, readonly=True, index="btree_not_null",
+        help="The warranty bookings that are not the manufacturer's invoice.",
+    )
 
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()
@@ -19,17 +24,8 @@ class AccountMove(models.Model):
         self.warranty_claim_ids._sync_paid_state()
         return result
 
-
-class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
-
-    warranty_claim_id = fields.Many2one(
-        "warranty.claim", string="Warranty Claim", index="btree_not_null", copy=False, readonly=True,
-    )
-
-    def remove_move_reconcile(self):
-        # A payment taken back makes its claims unpaid again
-        moves = self.move_id | self.matched_debit_ids.debit_move_id.move_id | self.matched_credit_ids.credit_move_id.move_id
-        result = super().remove_move_reconcile()
-        moves.warranty_claim_ids._sync_paid_state()
-        return result
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        reversals = super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+        # A credit note on a claim's invoice leaves the claim owed (not paid): follow it
+        self.warranty_claim_ids._sync_paid_state()
+        return reversals

@@ -16,6 +16,16 @@ class ResCompany(models.Model):
         "account.account", string="Warranty Labour Recovery Account", check_company=True,
         help="Income of the labour the manufacturers reimburse.",
     )
+    warranty_accrual_account_id = fields.Many2one(
+        "account.account", string="Warranty Claims to Invoice Account", check_company=True,
+        help="What the manufacturers owe on submitted claims before it is invoiced: debited with the claimed amount "
+        "when a claim is submitted (against the recovery income), cleared by the invoice of the accepted part and by "
+        "the write-off or re-billing of the rejected part. Leave empty to book the income at invoicing only.",
+    )
+    warranty_writeoff_account_id = fields.Many2one(
+        "account.account", string="Rejected Claims Write-off Account", check_company=True,
+        help="Expense of the claimed amounts the manufacturers refused to pay.",
+    )
     warranty_journal_id = fields.Many2one(
         "account.journal", string="Warranty Invoices Journal", check_company=True,
         domain="[('type', '=', 'sale')]", help="Journal of the invoices to manufacturers.",
@@ -30,3 +40,8 @@ class ResCompany(models.Model):
         help="... and when the failures reach this share of the model's registered units.",
     )
     warranty_alert_days = fields.Integer(string="Alert Period (days)", default=90)
+
+    def _get_warranty_income_account(self, line_type):
+        """The recovery income account of a claim line's type (parts and other costs share the parts account)."""
+        self.ensure_one()
+        return self.warranty_labor_account_id if line_type == "labor" else self.warranty_parts_account_id

@@ -13,6 +13,8 @@ class ResConfigSettings(models.TransientModel):
     warranty_labor_account_id = fields.Many2one(
         related="company_id.warranty_labor_account_id", readonly=False,
     )
+    warranty_accrual_account_id = fields.Many2one(related="company_id.warranty_accrual_account_id", readonly=False)
+    warranty_writeoff_account_id = fields.Many2one(related="company_id.warranty_writeoff_account_id", readonly=False)
     warranty_journal_id = fields.Many2one(related="company_id.warranty_journal_id", readonly=False)
     warranty_alert_min_cases = fields.Integer(related="company_id.warranty_alert_min_cases", readonly=False)
     warranty_alert_min_rate = fields.Float(related="company_id.warranty_alert_min_rate", readonly=False)

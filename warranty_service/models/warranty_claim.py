@@ -98,6 +98,25 @@ class WarrantyClaim(models.Model):
         string="Acceptance (%)", compute="_compute_acceptance_rate", store=True, aggregator="avg",
         help="Accepted amount as a share of the claimed amount, once decided.",
     )
+    amount_to_invoice = fields.Monetary(
+        string="To Invoice", compute="_compute_amount_to_invoice",
+        help="Accepted but not billed to the manufacturer yet (after a resubmission: the increase only).",
+    )
+    # Claims accounting: booked as owed at submission, cleared by the invoice and the write-off
+    is_accrued = fields.Boolean(
+        string="Booked at Submission", readonly=True, copy=False,
+        help="The claimed amount was booked as owed (claims to invoice) when the claim was submitted.",
+    )
+    write_off_move_id = fields.Many2one(
+        "account.move", string="Write-off Entry", readonly=True, copy=False, check_company=True,
+        help="The entry that moved the rejected amount to the write-off account.",
+    )
+    amount_written_off = fields.Monetary(string="Written Off", readonly=True, copy=False, tracking=True)
+    rebill_move_id = fields.Many2one(
+        "account.move", string="Re-billed to Customer", readonly=True, copy=False, check_company=True,
+        help="The customer invoice of the rejected amount, when a Warranty Manager decided the customer pays it.",
+    )
+    rebill_reason = fields.Text(string="Re-billing Reason", readonly=True, copy=False, tracking=True)
     manufacturer_return_picking_id = fields.Many2one(
         "stock.picking", string="Shipment to Manufacturer", readonly=True, copy=False, check_company=True,
     )
@@ -121,12 +140,13 @@ class WarrantyClaim(models.Model):
     @api.depends("invoice_ids.state", "invoice_ids.payment_state")
     def _compute_reimbursement_state(self):
         for claim in self:
-            documents = claim.invoice_ids.filtered(lambda move: move.state != "cancel")
+            # An invoice cancelled by its credit note bills nothing any more
+            documents = claim.invoice_ids.filtered(lambda move: move.state != "cancel" and move.payment_state != "reversed")
             posted = documents.filtered(lambda move: move.state == "posted")
             if not documents:
                 claim.reimbursement_state = "not_invoiced"
             elif posted and posted == documents and all(
-                move.payment_state in ("paid", "in_payment", "reversed") for move in posted
+                move.payment_state in ("paid", "in_payment") for move in posted
             ):
                 claim.reimbursement_state = "paid"
             elif any(move.payment_state in ("partial", "paid", "in_payment") for move in posted):
@@ -146,6 +166,14 @@ class WarrantyClaim(models.Model):
             claim.amount_paid = claim.currency_id.round(paid) if claim.currency_id else paid
             decided = claim.state in ("accepted", "partially_accepted", "paid")
             claim.amount_open = claim.amount_accepted - claim.amount_paid if decided else 0.0
+
+    def _compute_amount_to_invoice(self):
+        invoiced = self._get_invoiced_by_line()
+        for claim in self:
+            decided = claim.state in ("accepted", "partially_accepted", "paid")
+            claim.amount_to_invoice = sum(
+                line.amount_accepted - invoiced[line.id] for line in claim.line_ids
+            ) if decided else 0.0
 
     @api.depends("date_paid", "submission_date")
     def _compute_days_to_payment(self):
@@ -232,13 +260,20 @@ class WarrantyClaim(models.Model):
                         "Claim %(name)s is past its deadline: only a Warranty Manager can submit it late.",
                         name=claim.name,
                     ))
+        self._check_claims_accounting()
         self.write({"state": "submitted", "submission_date": today})
         self._set_aside_returned_parts()
+        self._post_submission_accrual()
         return True
 
     def action_accept(self):
         """Record the manufacturer's acceptance; lines without an accepted amount are accepted in full."""
         self._check_decidable()
+        decisions = {
+            line: line.amount_accepted or (0.0 if line.rejection_code else line.amount_claimed)
+            for line in self.line_ids
+        }
+        self._check_not_below_invoiced(decisions)
         for claim in self:
             for line in claim.line_ids.filtered(lambda l: not l.amount_accepted and not l.rejection_code):
                 line.amount_accepted = line.amount_claimed
@@ -246,11 +281,14 @@ class WarrantyClaim(models.Model):
                 lambda l: claim.currency_id.compare_amounts(l.amount_accepted, l.amount_claimed) < 0
             )
             claim.state = "partially_accepted" if short else "accepted"
+        # An earlier revision's write-off is undone: the manufacturer pays after all
+        self.filtered("write_off_move_id")._reverse_write_off()
         return True
 
     def action_reject(self, reason=None):
         """Record the manufacturer's rejection of the whole claim, with its reason."""
         self._check_decidable()
+        self._check_not_below_invoiced({line: 0.0 for line in self.line_ids})
         for claim in self:
             reason = reason or claim.rejection_reason
             if not (reason or "").strip():
@@ -265,6 +303,12 @@ class WarrantyClaim(models.Model):
             if claim.state not in ("rejected", "partially_accepted"):
                 raise UserError(_(
                     "Only a rejected or partially accepted claim can be resubmitted (%(name)s).", name=claim.name,
+                ))
+            if claim.rebill_move_id and claim.rebill_move_id.state != "cancel":
+                raise UserError(_(
+                    "The rejected amount of claim %(name)s was re-billed to the customer (%(invoice)s): cancel or "
+                    "credit that invoice before resubmitting the claim.",
+                    name=claim.name, invoice=claim.rebill_move_id.display_name,
                 ))
             claim.message_post(body=_(
                 "Revision %(revision)s closed: %(accepted)s accepted of %(claimed)s claimed. %(reason)s",
@@ -306,10 +350,11 @@ class WarrantyClaim(models.Model):
         """Book what the manufacturers accepted: an invoice per manufacturer, or the credit note expected from it."""
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
             raise AccessError(_("Only a Warranty Accountant or Manager books the reimbursement of claims."))
+        invoiced = self._get_invoiced_by_line()
         for claim in self:
             if claim.state not in ("accepted", "partially_accepted"):
                 raise UserError(_("Claim %(name)s is not accepted: there is nothing to invoice.", name=claim.name))
-            if claim.invoice_ids.filtered(lambda move: move.state != "cancel"):
+            if all(claim.currency_id.is_zero(line.amount_accepted - invoiced[line.id]) for line in claim.line_ids):
                 raise UserError(_("Claim %(name)s is already invoiced.", name=claim.name))
         company = self.company_id
         if len(company) > 1:
@@ -318,13 +363,18 @@ class WarrantyClaim(models.Model):
             raise UserError(_(
                 "Set the warranty parts and labour recovery accounts in Warranty > Configuration > Settings first."
             ))
+        if not company.warranty_accrual_account_id and any(self.mapped("is_accrued")):
+            raise UserError(_(
+                "These claims were booked as owed when submitted: set the claims-to-invoice account in "
+                "Warranty > Configuration > Settings again."
+            ))
         moves = self.env["account.move"]
         groups = {}
         for claim in self:
             groups.setdefault(claim.manufacturer_id, self.env["warranty.claim"])
             groups[claim.manufacturer_id] |= claim
         for manufacturer, claims in groups.items():
-            moves |= self.env["account.move"].create(claims._prepare_reimbursement_move_vals(manufacturer))
+            moves |= self.env["account.move"].create(claims._prepare_reimbursement_move_vals(manufacturer, invoiced))
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -347,10 +397,239 @@ class WarrantyClaim(models.Model):
         """Print the reclamation act that goes to the manufacturer with the part."""
         return self.env.ref("warranty_service.action_report_reclamation_act").report_action(self)
 
+    def action_write_off(self):
+        """Close the claims: what the manufacturer rejected goes, once, to the write-off account."""
+        self._check_closable()
+        company = self.company_id
+        if not company.warranty_writeoff_account_id:
+            raise UserError(_("Set the rejected claims write-off account in Warranty > Configuration > Settings first."))
+        amounts = self._get_amounts_to_close()
+        line_vals = []
+        for claim in self:
+            amount = amounts[claim.id]
+            line_vals += [
+                {"name": _("%(name)s: rejected by %(maker)s", name=claim.name, maker=claim.manufacturer_id.name),
+                 "account_id": company.warranty_writeoff_account_id.id, "balance": amount,
+                 "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id},
+                {"name": claim.name, "account_id": company.warranty_accrual_account_id.id, "balance": -amount,
+                 "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id},
+            ]
+        move = self._post_warranty_entry("write_off", _("Rejected warranty claims written off"), line_vals)
+        for claim in self:
+            claim.write({"write_off_move_id": move.id, "amount_written_off": amounts[claim.id]})
+            claim.message_post(body=_("%(amount)s rejected by the manufacturer written off (%(entry)s).",
+                                      amount=amounts[claim.id], entry=move.name))
+        return True
+
+    def action_rebill_customer(self, reason=None):
+        """A Warranty Manager decides the customer pays what the manufacturer rejected: a customer invoice."""
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_manager"):
+            raise AccessError(_("Only a Warranty Manager decides to re-bill a rejected claim to the customer."))
+        if not (reason or "").strip():
+            raise UserError(_("Enter why the customer pays what the manufacturer rejected."))
+        self._check_closable()
+        amounts = self._get_amounts_to_close()
+        invoices = self.env["account.move"]
+        for claim in self:
+            if not claim.partner_id:
+                raise UserError(_("Claim %(name)s has no customer to re-bill.", name=claim.name))
+            # sudo: the Warranty Manager books this one invoice without being an accountant
+            invoice = self.env["account.move"].sudo().create({
+                "move_type": "out_invoice",
+                "partner_id": claim.partner_id.id,
+                "company_id": claim.company_id.id,
+                "invoice_origin": claim.name,
+                "warranty_entry_kind": "rebill",
+                "narration": reason,
+                "invoice_line_ids": [Command.create({
+                    "name": _("%(name)s (%(unit)s): rejected by %(maker)s. %(reason)s", name=claim.name,
+                              unit=claim.lot_id.name or claim.product_id.display_name or "",
+                              maker=claim.manufacturer_id.name, reason=reason),
+                    "quantity": 1,
+                    "price_unit": amounts[claim.id],
+                    # It clears what was booked as owed by the manufacturer
+                    "account_id": claim.company_id.warranty_accrual_account_id.id,
+                    "warranty_claim_id": claim.id,
+                })],
+            })
+            claim.write({"rebill_move_id": invoice.id, "rebill_reason": reason})
+            invoices |= invoice
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "name": _("Re-billed to Customers"),
+            "view_mode": "list,form",
+            "domain": [("id", "in", invoices.ids)],
+        }
+
     # Business helpers
 
-    def _prepare_reimbursement_move_vals(self, manufacturer):
-        """One invoice (or expected credit note) for these claims of ``manufacturer``; a hook for other modules."""
+    def _check_claims_accounting(self):
+        """Companies that book claims at submission need all their warranty accounts, before anything is written."""
+        for company in self.company_id.filtered("warranty_accrual_account_id"):
+            if not company.warranty_parts_account_id or not company.warranty_labor_account_id:
+                raise UserError(_(
+                    "Set the warranty parts and labour recovery accounts in Warranty > Configuration > Settings "
+                    "first: submitted claims are booked on them."
+                ))
+
+    def _get_invoiced_by_line(self, posted_only=False):
+        """What is billed of each claim line: invoices and expected credit notes, less their own credit notes."""
+        invoiced = defaultdict(float)
+        if not self.line_ids:
+            return invoiced
+        domain = [("warranty_claim_line_id", "in", self.line_ids.ids), ("display_type", "=", "product")]
+        domain.append(("parent_state", "=", "posted") if posted_only else ("parent_state", "!=", "cancel"))
+        # sudo: warranty engineers decide claims without reading the books; only totals come back
+        for line, move_type, subtotal in self.env["account.move.line"].sudo()._read_group(
+            domain, ["warranty_claim_line_id", "move_type"], ["price_subtotal:sum"],
+        ):
+            invoiced[line.id] += subtotal if move_type in ("out_invoice", "in_refund") else -subtotal
+        return invoiced
+
+    def _check_not_below_invoiced(self, decisions):
+        """A new decision may not take back what is already billed: the manufacturer's invoice needs a credit note."""
+        invoiced = self._get_invoiced_by_line()
+        for line, accepted in decisions.items():
+            if line.currency_id.compare_amounts(accepted, invoiced[line.id]) < 0:
+                raise UserError(_(
+                    "Claim %(name)s is already invoiced for %(amount)s on %(line)s: issue a credit note on that "
+                    "invoice before recording a lower decision.",
+                    name=line.claim_id.name, amount=invoiced[line.id], line=line.name,
+                ))
+
+    def _post_submission_accrual(self):
+        """Book the claimed amount as owed by the manufacturer (against the recovery income) when it is submitted.
+
+        A resubmitted revision books only its difference with what was booked before. Claims invoiced before the
+        company booked claims at submission keep being booked at invoicing, so nothing is counted twice.
+        """
+        claims = self.filtered(lambda c: c.company_id.warranty_accrual_account_id and (c.is_accrued or not c.invoice_ids))
+        if not claims:
+            return
+        booked = defaultdict(float)
+        # sudo: the engineer who submits keeps no accounting rights; the entry is the company's
+        for claim, account, balance in self.env["account.move.line"].sudo()._read_group(
+            [("warranty_claim_id", "in", claims.ids), ("move_id.warranty_entry_kind", "=", "accrual"),
+             ("parent_state", "=", "posted")],
+            ["warranty_claim_id", "account_id"], ["balance:sum"],
+        ):
+            booked[claim.id, account.id] -= balance
+        for company, company_claims in claims.grouped("company_id").items():
+            accrual_account = company.warranty_accrual_account_id
+            line_vals = []
+            for claim in company_claims:
+                target = defaultdict(float)
+                for line in claim.line_ids:
+                    target[company._get_warranty_income_account(line.line_type).id] += line.amount_claimed
+                accounts = set(target) | {
+                    account_id for claim_id, account_id in booked
+                    if claim_id == claim.id and account_id != accrual_account.id
+                }
+                total = 0.0
+                for account_id in sorted(accounts):
+                    delta = claim.currency_id.round(target[account_id] - booked[claim.id, account_id])
+                    if not claim.currency_id.is_zero(delta):
+                        line_vals.append({"name": claim.name, "account_id": account_id, "balance": -delta,
+                                          "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id})
+                        total += delta
+                if not claim.currency_id.is_zero(total):
+                    line_vals.append({"name": claim.name, "account_id": accrual_account.id, "balance": total,
+                                      "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id})
+            company_claims.is_accrued = True
+            if line_vals:
+                company_claims._post_warranty_entry("accrual", _("Warranty claims submitted"), line_vals)
+
+    def _post_warranty_entry(self, kind, ref, line_vals):
+        """One posted journal entry in the company's miscellaneous journal for these claims."""
+        company = self.company_id
+        company.ensure_one()
+        # sudo: engineers submit and accountants close claims; neither edits journals, the entry is the company's
+        Move = self.env["account.move"].sudo().with_company(company)
+        journal = Move.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")], limit=1,
+        )
+        if not journal:
+            raise UserError(_("Company %(company)s has no miscellaneous journal to book warranty claims in.",
+                              company=company.name))
+        move = Move.create({
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "company_id": company.id,
+            "date": fields.Date.context_today(self),
+            "ref": f"{ref}: {', '.join(self.mapped('name'))}"[:250],
+            "warranty_entry_kind": kind,
+            "line_ids": [Command.create(vals) for vals in line_vals],
+        })
+        move.action_post()
+        return move.with_env(self.env)
+
+    def _check_closable(self):
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
+            raise AccessError(_("Only a Warranty Accountant or Manager closes the rejected part of claims."))
+        if len(self.company_id) > 1:
+            raise UserError(_("Close the claims of one company at a time."))
+        for claim in self:
+            if claim.state not in ("rejected", "partially_accepted", "paid"):
+                raise UserError(_(
+                    "Claim %(name)s has no decided rejection to close (it is %(state)s).",
+                    name=claim.name, state=dict(self._fields["state"]._description_selection(self.env))[claim.state],
+                ))
+            if claim.write_off_move_id or (claim.rebill_move_id and claim.rebill_move_id.state != "cancel"):
+                raise UserError(_("The rejected amount of claim %(name)s is already written off or re-billed.",
+                                  name=claim.name))
+            if not claim.is_accrued:
+                raise UserError(_(
+                    "Claim %(name)s was not booked when it was submitted (no claims-to-invoice account was set): "
+                    "its rejected amount was never counted as income, there is nothing to write off.",
+                    name=claim.name,
+                ))
+
+    def _get_amounts_to_close(self):
+        """Per claim: what is booked as owed and will never be invoiced to the manufacturer."""
+        balances = dict(self.env["account.move.line"].sudo()._read_group(
+            [("warranty_claim_id", "in", self.ids), ("parent_state", "=", "posted"),
+             ("account_id", "in", self.company_id.warranty_accrual_account_id.ids)],
+            ["warranty_claim_id"], ["balance:sum"],
+        ))
+        invoiced = self._get_invoiced_by_line(posted_only=True)
+        amounts = {}
+        for claim in self:
+            to_invoice = claim.amount_accepted - sum(invoiced[line.id] for line in claim.line_ids)
+            amount = claim.currency_id.round(balances.get(claim, 0.0) - to_invoice)
+            if claim.currency_id.compare_amounts(amount, 0.0) <= 0:
+                raise UserError(_("Claim %(name)s has no rejected amount left to close.", name=claim.name))
+            amounts[claim.id] = amount
+        return amounts
+
+    def _reverse_write_off(self):
+        """A later revision was accepted: the earlier write-off of these claims is booked back."""
+        line_vals = []
+        for claim in self:
+            company = claim.company_id
+            line_vals += [
+                {"name": _("%(name)s: accepted on revision %(revision)s", name=claim.name, revision=claim.revision),
+                 "account_id": company.warranty_writeoff_account_id.id, "balance": -claim.amount_written_off,
+                 "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id},
+                {"name": claim.name, "account_id": company.warranty_accrual_account_id.id,
+                 "balance": claim.amount_written_off, "partner_id": claim.manufacturer_id.id,
+                 "warranty_claim_id": claim.id},
+            ]
+        for company, claims in self.grouped("company_id").items():
+            company_lines = [vals for vals in line_vals if vals["warranty_claim_id"] in claims.ids]
+            move = claims._post_warranty_entry("write_off", _("Write-off reversed after resubmission"), company_lines)
+            for claim in claims:
+                claim.message_post(body=_("Write-off of %(amount)s reversed (%(entry)s): the resubmitted claim was accepted.",
+                                          amount=claim.amount_written_off, entry=move.name))
+        self.write({"write_off_move_id": False, "amount_written_off": 0.0})
+
+
+    def _prepare_reimbursement_move_vals(self, manufacturer, invoiced=None):
+        """One invoice (or expected credit note) for these claims of ``manufacturer``; a hook for other modules.
+
+        ``invoiced``: what is already billed per claim line id (a resubmitted claim bills only the increase).
+        """
+        invoiced = invoiced if invoiced is not None else self._get_invoiced_by_line()
         company = self.company_id
         credit_note = manufacturer.warranty_reimbursement_method == "credit_note"
         move_type = "in_refund" if credit_note else "out_invoice"
@@ -358,15 +637,22 @@ class WarrantyClaim(models.Model):
         lines = []
         for claim in self:
             reference = f" ({claim.manufacturer_reference})" if claim.manufacturer_reference else ""
-            for line in claim.line_ids.filtered(lambda l: not claim.currency_id.is_zero(l.amount_accepted)):
-                account = company.warranty_labor_account_id if line.line_type == "labor" else company.warranty_parts_account_id
+            for line in claim.line_ids:
+                amount = line.amount_accepted - invoiced[line.id]
+                if claim.currency_id.is_zero(amount):
+                    continue
+                # Booked at submission: the invoice turns the claim's "to invoice" into a receivable;
+                # otherwise the income is booked now
+                account = company.warranty_accrual_account_id if claim.is_accrued \
+                    else company._get_warranty_income_account(line.line_type)
                 lines.append(Command.create({
                     "name": f"{claim.name}{reference}: {line.name}",
                     "quantity": 1,
-                    "price_unit": line.amount_accepted,
+                    "price_unit": amount,
                     "account_id": account.id,
                     "tax_ids": [Command.clear()],
                     "warranty_claim_id": claim.id,
+                    "warranty_claim_line_id": line.id,
                 }))
         vals = {
             "move_type": move_type,

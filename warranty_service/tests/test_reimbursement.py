@@ -16,9 +16,17 @@ class TestReimbursement(ClaimCommon):
         Account = cls.env["account.account"]
         cls.parts_account = Account.create({"code": "791100", "name": "Warranty parts recovery", "account_type": "income"})
         cls.labour_account = Account.create({"code": "791200", "name": "Warranty labour recovery", "account_type": "income"})
+        cls.accrual_account = Account.create({
+            "code": "147100", "name": "Warranty claims to invoice", "account_type": "asset_current",
+        })
+        cls.writeoff_account = Account.create({
+            "code": "691100", "name": "Rejected warranty claims", "account_type": "expense",
+        })
         cls.env.company.write({
             "warranty_parts_account_id": cls.parts_account.id,
             "warranty_labor_account_id": cls.labour_account.id,
+            "warranty_accrual_account_id": cls.accrual_account.id,
+            "warranty_writeoff_account_id": cls.writeoff_account.id,
         })
         cls.other_maker = cls.env["res.partner"].create({
             "name": "Credit Note Motors", "is_company": True, "warranty_reimbursement_method": "credit_note",
@@ -58,11 +66,18 @@ class TestReimbursement(ClaimCommon):
         self.assertEqual((invoice.move_type, invoice.partner_id), ("out_invoice", self.manufacturer))
         self.assertEqual(invoice.invoice_origin, claim.name)
         self.assertEqual(invoice.amount_total, 230.0)
-        self.assertEqual(sorted(invoice.invoice_line_ids.mapped("account_id.code")), ["791100", "791200"])
+        self.assertEqual(invoice.invoice_line_ids.account_id, self.accrual_account,
+                         "booked at submission: the invoice clears the claims to invoice")
+        self.assertEqual(invoice.invoice_line_ids.warranty_claim_line_id, claim.line_ids)
         self.assertEqual(claim.reimbursement_state, "invoiced")
+        self.assertEqual(self._balance(self.parts_account), -55.0, "parts income booked at submission")
+        self.assertEqual(self._balance(self.labour_account), -175.0, "labour on its own account")
+        self.assertEqual(self._balance(self.accrual_account), 230.0, "owed by the manufacturer, not invoiced yet")
         invoice.action_post()
-        self.assertEqual(self._balance(self.parts_account), -55.0, "parts on their recovery account")
-        self.assertEqual(self._balance(self.labour_account), -175.0, "labour on its own")
+        self.assertEqual(self._balance(self.accrual_account), 0.0, "the invoice turns it into a receivable")
+        self.assertEqual(self._balance(invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").account_id), 230.0)
+        self.assertEqual(self._balance(self.parts_account) + self._balance(self.labour_account), -230.0,
+                         "the income is counted once")
         with freeze_time("2026-07-10"):
             self._pay(invoice)
         self.assertEqual(claim.reimbursement_state, "paid")
@@ -116,6 +131,9 @@ class TestReimbursement(ClaimCommon):
                          "the credit note the manufacturer will send, ready to be matched")
         credit_note.invoice_date = "2026-07-01"
         credit_note.action_post()
+        self.assertEqual(self._balance(self.accrual_account), 0.0, "the credit note clears what was owed")
+        self.assertEqual(self._balance(credit_note.partner_id.property_account_payable_id), credit_note.amount_total,
+                         "the manufacturer owes it as a credit on our parts payable")
         self._pay(credit_note)
         self.assertEqual(claim.state, "paid")
 
@@ -188,3 +206,132 @@ class TestReimbursement(ClaimCommon):
         self.assertFalse(self.env["account.payment"].search([("memo", "=", "REM-X")]))
         with self.assertRefused("lacks the column\\(s\\) amount_paid"):
             self._remittance([], header=["claim_number", "revision", "amount", "payment_reference", "date"]).action_preview()
+
+    # Closing the rejected part: write-off, re-billing, and what a resubmission undoes
+
+    def _rejected_claim(self):
+        claim = self._claim(self._done_repair())
+        with freeze_time("2026-06-10"):
+            claim.action_submit()
+        claim.action_reject("Seal not covered: wear part")
+        return claim
+
+    def test_write_off_and_its_reversal_after_resubmission(self):
+        claim = self._rejected_claim()
+        self.assertEqual((claim.state, claim.amount_rejected), ("rejected", 230.0))
+        self.assertEqual(self._balance(self.accrual_account), 230.0)
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Accountant or Manager closes"):
+            claim.with_user(self.user_workshop).action_write_off()
+        claim.with_user(self.user_accountant).action_write_off()
+        self.assertEqual((claim.amount_written_off, claim.write_off_move_id.state), (230.0, "posted"))
+        self.assertEqual(self._balance(self.writeoff_account), 230.0, "the rejected amount is an expense")
+        self.assertEqual(self._balance(self.accrual_account), 0.0, "nothing is owed any more")
+        with self.assertRefused("is already written off or re-billed"):
+            claim.with_user(self.user_accountant).action_write_off()
+
+        # The manufacturer accepts the corrected revision: the write-off is booked back, then invoiced
+        claim.action_resubmit()
+        with freeze_time("2026-07-01"):
+            claim.action_submit()
+        self.assertEqual(self._balance(self.parts_account) + self._balance(self.labour_account), -230.0,
+                         "a resubmission of the same amounts books nothing again")
+        claim.action_accept()
+        self.assertEqual(self._balance(self.writeoff_account), 0.0, "the write-off is reversed")
+        self.assertEqual(self._balance(self.accrual_account), 230.0)
+        self.assertFalse(claim.write_off_move_id)
+        claim.with_user(self.user_accountant).action_create_invoice()
+        claim.invoice_ids.action_post()
+        self.assertEqual(self._balance(self.accrual_account), 0.0)
+        self.assertEqual(self._balance(self.parts_account) + self._balance(self.labour_account), -230.0)
+        self.assertEqual(claim.reimbursement_state, "invoiced")
+
+    def test_partial_acceptance_invoiced_then_rest_written_off(self):
+        claim = self._accepted_claim(labour_accepted=150.0)
+        claim.with_user(self.user_accountant).action_create_invoice()
+        claim.invoice_ids.action_post()
+        self._pay(claim.invoice_ids)
+        self.assertEqual(claim.state, "paid")
+        self.assertEqual(self._balance(self.accrual_account), 25.0, "the rejected 25 is still booked as owed")
+        claim.with_user(self.user_accountant).action_write_off()
+        self.assertEqual(self._balance(self.writeoff_account), 25.0)
+        self.assertEqual(self._balance(self.accrual_account), 0.0)
+        self.assertEqual(self._balance(self.parts_account) + self._balance(self.labour_account), -230.0)
+
+    def test_resubmitted_claim_invoices_only_the_increase(self):
+        claim = self._accepted_claim(labour_accepted=150.0)
+        claim.with_user(self.user_accountant).action_create_invoice()
+        first = claim.invoice_ids
+        first.action_post()
+        claim.action_resubmit()
+        with freeze_time("2026-06-20"):
+            claim.action_submit()
+        claim.line_ids.filtered(lambda l: l.line_type == "labor").amount_accepted = 100.0
+        with self.assertRefused(r"already invoiced for 150.0 on .*: issue a credit note"):
+            claim.action_accept()
+        with self.assertRefused("already invoiced for"):
+            claim.action_reject("Not a factory defect")
+        claim.line_ids.filtered(lambda l: l.line_type == "labor").amount_accepted = 175.0
+        claim.action_accept()
+        self.assertEqual((claim.state, claim.amount_to_invoice), ("accepted", 25.0))
+        claim.with_user(self.user_accountant).action_create_invoice()
+        second = claim.invoice_ids - first
+        self.assertEqual(second.amount_total, 25.0, "only what the new revision added")
+        second.action_post()
+        self.assertEqual(self._balance(self.accrual_account), 0.0)
+        with self.assertRefused("is already invoiced"):
+            claim.with_user(self.user_accountant).action_create_invoice()
+
+    def test_rebilled_to_the_customer(self):
+        claim = self._rejected_claim()
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Manager decides to re-bill"):
+            claim.with_user(self.user_accountant).action_rebill_customer("Misuse")
+        with self.assertRefused("Enter why the customer pays"):
+            claim.with_user(self.user_manager).action_rebill_customer("  ")
+        self.env["warranty.claim.rebill"].with_user(self.user_manager).with_context(
+            active_model="warranty.claim", active_ids=claim.ids,
+        ).create({"reason": "Misuse found at inspection"}).action_confirm()
+        invoice = claim.rebill_move_id
+        self.assertEqual((invoice.move_type, invoice.partner_id, invoice.amount_total), ("out_invoice", self.customer, 230.0))
+        self.assertIn("Misuse found at inspection", str(invoice.narration))
+        self.assertIn("Misuse found at inspection", invoice.invoice_line_ids.name)
+        invoice.action_post()
+        self.assertEqual(self._balance(self.accrual_account), 0.0, "the customer pays what was owed")
+        self.assertEqual(self._balance(self.writeoff_account), 0.0, "nothing written off")
+        with self.assertRefused("is already written off or re-billed"):
+            claim.with_user(self.user_accountant).action_write_off()
+        with self.assertRefused("was re-billed to the customer"):
+            claim.action_resubmit()
+
+    def test_closing_refusals(self):
+        accepted = self._accepted_claim()
+        with self.assertRefused("has no decided rejection to close"):
+            accepted.with_user(self.user_accountant).action_write_off()
+        draft = self._claim(self._done_repair())
+        with self.assertRefused("has no decided rejection to close"):
+            draft.with_user(self.user_accountant).action_write_off()
+        claim = self._rejected_claim()
+        self.env.company.warranty_writeoff_account_id = False
+        with self.assertRefused("Set the rejected claims write-off account"):
+            claim.with_user(self.user_accountant).action_write_off()
+        self.assertFalse(self.env["account.move"].search([("warranty_entry_kind", "=", "write_off")]))
+
+    def test_claims_not_booked_at_submission(self):
+        self.env.company.warranty_accrual_account_id = False
+        claim = self._rejected_claim()
+        self.assertFalse(claim.is_accrued)
+        self.assertEqual(self._balance(self.parts_account), 0.0, "nothing is booked before the invoice")
+        with self.assertRefused("was not booked when it was submitted"):
+            claim.with_user(self.user_accountant).action_write_off()
+        accepted = self._accepted_claim()
+        accepted.with_user(self.user_accountant).action_create_invoice()
+        accepted.invoice_ids.action_post()
+        self.assertEqual(self._balance(self.parts_account) + self._balance(self.labour_account), -230.0,
+                         "the income is booked by the invoice instead")
+
+    def test_submission_needs_the_recovery_accounts(self):
+        claim = self._claim(self._done_repair())
+        self.env.company.warranty_labor_account_id = False
+        with self.assertRefused("submitted claims are booked on them"), freeze_time("2026-06-10"):
+            claim.action_submit()
+        self.assertEqual(claim.state, "draft", "nothing half-written")
+        self.assertFalse(claim.return_picking_id)

@@ -3,3 +3,4 @@ from . import warranty_claim_export
 from . import warranty_claim_import
 from . import warranty_remittance_import
 from . import warranty_failure_rate
+from . import warranty_claim_rebill
