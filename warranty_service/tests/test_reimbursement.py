@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -335,3 +336,25 @@ class TestReimbursement(ClaimCommon):
             claim.action_submit()
         self.assertEqual(claim.state, "draft", "nothing half-written")
         self.assertFalse(claim.return_picking_id)
+
+    def test_roles_on_money(self):
+        # Only accountants and managers import remittances
+        with self.assertRaises(AccessError):
+            self.env["warranty.remittance.import"].with_user(self.user_workshop).create({
+                "manufacturer_id": self.manufacturer.id, "journal_id": False,
+            })
+        with self.assertRaises(AccessError):
+            self.env["warranty.remittance.import"].with_user(self.user_parts).check_access("create")
+        # The amounts of another company's claims stay out of sight of this company's staff
+        other = self.env["res.company"].create({"name": "Other Dealer"})
+        foreign = self.env["warranty.claim"].create({
+            "manufacturer_id": self.manufacturer.id, "company_id": other.id,
+            "line_ids": [Command.create({"name": "Seal", "price_unit": 99.0})],
+        })
+        with self.assertRaises(AccessError, msg="parts staff read no claim amounts at all"):
+            self.env["warranty.claim"].with_user(self.user_parts).search([])
+        for user in (self.user_workshop, self.user_accountant):
+            claims = self.env["warranty.claim"].with_user(user).search([("manufacturer_id", "=", self.manufacturer.id)])
+            self.assertNotIn(foreign, claims, f"{user.login} does not see the other company's claim")
+            lines = self.env["warranty.claim.line"].with_user(user).search([("claim_id", "=", foreign.id)])
+            self.assertFalse(lines, f"{user.login} does not see its amounts")
