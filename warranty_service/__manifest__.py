@@ -34,7 +34,7 @@
         "views/stock_lot_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/warranty_demo.xml"],
+    "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "warranty_service/static/src/tours/*.js",
