@@ -220,6 +220,8 @@ class TestReimbursement(ClaimCommon):
     def test_write_off_and_its_reversal_after_resubmission(self):
         claim = self._rejected_claim()
         self.assertEqual((claim.state, claim.amount_rejected), ("rejected", 230.0))
+        with self.assertRefused("is not accepted: there is nothing to invoice"):
+            claim.with_user(self.user_accountant).action_create_invoice()
         self.assertEqual(self._balance(self.accrual_account), 230.0)
         with self.assertRaisesRegex(AccessError, "Only a Warranty Accountant or Manager closes"):
             claim.with_user(self.user_workshop).action_write_off()
