@@ -15,13 +15,13 @@ class TestReimbursement(ClaimCommon):
     def setUpClass(cls):
         super().setUpClass()
         Account = cls.env["account.account"]
-        cls.parts_account = Account.create({"code": "791100", "name": "Warranty parts recovery", "account_type": "income"})
-        cls.labour_account = Account.create({"code": "791200", "name": "Warranty labour recovery", "account_type": "income"})
+        cls.parts_account = Account.create({"code": "791910", "name": "Test parts recovery", "account_type": "income"})
+        cls.labour_account = Account.create({"code": "791920", "name": "Test labour recovery", "account_type": "income"})
         cls.accrual_account = Account.create({
-            "code": "147100", "name": "Warranty claims to invoice", "account_type": "asset_current",
+            "code": "147910", "name": "Test claims to invoice", "account_type": "asset_current",
         })
         cls.writeoff_account = Account.create({
-            "code": "691100", "name": "Rejected warranty claims", "account_type": "expense",
+            "code": "691910", "name": "Test rejected claims", "account_type": "expense",
         })
         cls.env.company.write({
             "warranty_parts_account_id": cls.parts_account.id,
