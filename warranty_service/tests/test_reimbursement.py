@@ -360,3 +360,23 @@ class TestReimbursement(ClaimCommon):
             self.assertNotIn(foreign, claims, f"{user.login} does not see the other company's claim")
             lines = self.env["warranty.claim.line"].with_user(user).search([("claim_id", "=", foreign.id)])
             self.assertFalse(lines, f"{user.login} does not see its amounts")
+
+    def test_credit_note_on_the_invoice_takes_it_back(self):
+        claim = self._accepted_claim()
+        claim.with_user(self.user_accountant).action_create_invoice()
+        invoice = claim.invoice_ids
+        invoice.action_post()
+        reversal = self.env["account.move.reversal"].with_user(self.user_accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"journal_id": invoice.journal_id.id, "reason": "Wrong labour rate"})
+        reversal.refund_moves()
+        credit_note = self.env["account.move"].search([("reversed_entry_id", "=", invoice.id)])
+        self.assertEqual(credit_note.invoice_line_ids.warranty_claim_line_id, claim.line_ids,
+                         "the credit note takes back the claim's lines")
+        credit_note.action_post()
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(claim.state, "accepted", "a credited invoice is not a payment")
+        self.assertEqual((claim.reimbursement_state, claim.amount_to_invoice), ("not_invoiced", 230.0))
+        self.assertEqual(self._balance(self.accrual_account), 230.0, "owed again until invoiced anew")
+        claim.with_user(self.user_accountant).action_create_invoice()
+        self.assertEqual((claim.invoice_ids - invoice).amount_total, 230.0)
