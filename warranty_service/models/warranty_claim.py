@@ -369,29 +369,13 @@ class WarrantyClaim(models.Model):
                 "Warranty > Configuration > Settings again."
             ))
         moves = self.env["account.move"]
-        groups = {}
-        for claim in self:
-            groups.setdefault(claim.manufacturer_id, self.env["warranty.claim"])
-            groups[claim.manufacturer_id] |= claim
-        for manufacturer, claims in groups.items():
+        for manufacturer, claims in self.grouped("manufacturer_id").items():
             moves |= self.env["account.move"].create(claims._prepare_reimbursement_move_vals(manufacturer, invoiced))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "name": _("Reimbursements"),
-            "view_mode": "list,form",
-            "domain": [("id", "in", moves.ids)],
-        }
+        return self._action_open_moves(moves, _("Reimbursements"))
 
     def action_view_invoices(self):
         """Open the reimbursement documents of the claims."""
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "name": _("Reimbursements"),
-            "view_mode": "list,form",
-            "domain": [("id", "in", self.invoice_ids.ids)],
-        }
+        return self._action_open_moves(self.invoice_ids, _("Reimbursements"))
 
     def action_print_reclamation_act(self):
         """Print the reclamation act that goes to the manufacturer with the part."""
@@ -454,15 +438,18 @@ class WarrantyClaim(models.Model):
             })
             claim.write({"rebill_move_id": invoice.id, "rebill_reason": reason})
             invoices |= invoice
+        return self._action_open_moves(invoices, _("Re-billed to Customers"))
+
+    # Business helpers
+
+    def _action_open_moves(self, moves, name):
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
-            "name": _("Re-billed to Customers"),
+            "name": name,
             "view_mode": "list,form",
-            "domain": [("id", "in", invoices.ids)],
+            "domain": [("id", "in", moves.ids)],
         }
-
-    # Business helpers
 
     def _check_claims_accounting(self):
         """Companies that book claims at submission need all their warranty accounts, before anything is written."""

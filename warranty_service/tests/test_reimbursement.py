@@ -316,7 +316,9 @@ class TestReimbursement(ClaimCommon):
         self.env.company.warranty_writeoff_account_id = False
         with self.assertRefused("Set the rejected claims write-off account"):
             claim.with_user(self.user_accountant).action_write_off()
-        self.assertFalse(self.env["account.move"].search([("warranty_entry_kind", "=", "write_off")]))
+        self.assertFalse(self.env["account.move"].search([
+            ("warranty_entry_kind", "=", "write_off"), ("line_ids.warranty_claim_id", "=", claim.id),
+        ]), "nothing posted")
 
     def test_claims_not_booked_at_submission(self):
         self.env.company.warranty_accrual_account_id = False
