@@ -28,6 +28,7 @@
         "views/warranty_recall_views.xml",
         "wizard/warranty_claim_exchange_views.xml",
         "wizard/warranty_failure_rate_views.xml",
+        "wizard/warranty_recall_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/product_template_views.xml",
         "views/stock_lot_views.xml",

@@ -63,6 +63,14 @@ class WarrantyRecall(models.Model):
             recall._add_lots(registrations.lot_id)
         return True
 
+    def action_import_serials(self):
+        """Add the affected units from the manufacturer's list of serials (CSV), previewed first."""
+        return self._open_serials_wizard("warranty.recall.import", _("Import Affected Serials"))
+
+    def action_select_serials(self):
+        """Add the affected units of a serial range or of a production batch."""
+        return self._open_serials_wizard("warranty.recall.select", _("Select Affected Serials"))
+
     def action_open(self):
         """Start the campaign: its units are flagged wherever they show up."""
         if any(not recall.line_ids for recall in self):
@@ -84,6 +92,13 @@ class WarrantyRecall(models.Model):
     def action_close(self):
         """End the campaign."""
         self.write({"state": "closed"})
+
+    def _open_serials_wizard(self, model, title):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": model, "name": title, "views": [(False, "form")],
+            "target": "new", "context": {"default_recall_id": self.id},
+        }
 
     def _add_lots(self, lots):
         """Add ``lots`` to the campaign, once each, matched to their owners."""

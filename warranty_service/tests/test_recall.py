@@ -1,3 +1,5 @@
+import base64
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -71,3 +73,154 @@ class TestRecall(WarrantyRepairCommon):
             self.env["warranty.recall"].with_user(self.user_workshop).create({
                 "name": "X", "campaign_code": "X", "manufacturer_id": self.manufacturer.id,
             })
+
+
+@tagged("post_install", "-at_install")
+class TestRecallSerials(WarrantyRepairCommon):
+    """Affected units from the manufacturer's serial list, a serial range or a production batch."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.recall = cls.env["warranty.recall"].create({
+            "name": "Brake hose", "campaign_code": "RC-2026-07", "manufacturer_id": cls.manufacturer.id,
+            "product_ids": [Command.set(cls.van.ids)],
+        })
+        # A series of vans: VIN-S-0008 .. VIN-S-0012, the first three of batch B-17
+        cls.series = cls.env["stock.lot"].create([
+            {"name": f"VIN-S-{number:04d}", "product_id": cls.van.id, "ref": "B-17" if number < 11 else "B-18"}
+            for number in range(8, 13)
+        ])
+        cls.env["warranty.registration"].create({
+            "lot_id": cls.series[0].id, "partner_id": cls.customer.id, "date_start": "2025-03-01",
+        })
+        # The same serial for a saw, which the campaign does not concern; and a van serial off the series
+        cls.saw_lot, cls.other_van = cls.env["stock.lot"].create([
+            {"name": "SAW-77", "product_id": cls.saw.id},
+            {"name": "VIN-T-0009", "product_id": cls.van.id, "ref": "B-17"},
+        ])
+
+    def _import(self, rows, header=("serial", "default_code")):
+        lines = [",".join(header)] + [",".join(row) for row in rows]
+        return self.env["warranty.recall.import"].with_user(self.user_manager).create({
+            "recall_id": self.recall.id,
+            "data": base64.b64encode("\n".join(lines).encode()),
+            "filename": "rc-2026-07.csv",
+        })
+
+    def _select(self, **values):
+        return self.env["warranty.recall.select"].with_user(self.user_manager).create({"recall_id": self.recall.id, **values})
+
+    def test_import_clean_file(self):
+        self.van.default_code = "VAN-1"
+        self.recall._add_lots(self.lot_covered)
+        wizard = self._import([
+            ["VIN-REP-1", ""],        # already on the campaign
+            ["VIN-S-0008", "VAN-1"],  # registered: its owner is found
+            ["VIN-S-0009", ""],       # in stock, no registration: listed without an owner
+            ["VIN-S-0008", ""],       # twice in the file: added once
+        ])
+        action = self.recall.with_user(self.user_manager).action_import_serials()
+        self.assertEqual((action["res_model"], action["context"]), ("warranty.recall.import", {"default_recall_id": self.recall.id}))
+        wizard.action_preview()
+        self.assertEqual((wizard.error_count, wizard.unit_count), (0, 2))
+        self.assertEqual(len(wizard.row_ids), 4, "every row is listed in the preview")
+        by_row = {row.row_number: row for row in wizard.row_ids}
+        self.assertEqual(by_row[2].message, "Already listed on the campaign.")
+        self.assertEqual((by_row[3].lot_id, by_row[3].partner_id), (self.series[0], self.customer))
+        self.assertEqual(by_row[4].message, "No registration: the unit has no known owner to inform.")
+        self.assertEqual(by_row[5].message, "Repeated in the file: added once.")
+        wizard.action_apply()
+        self.assertEqual(self.recall.line_ids.lot_id, self.lot_covered | self.series[:2])
+        line = self.recall.line_ids.filtered(lambda l: l.lot_id == self.series[0])
+        self.assertEqual(line.partner_id, self.customer)
+        self.assertIn("2 unit(s) added from the serial list rc-2026-07.csv", self.recall.message_ids[0].body)
+
+    def test_import_with_errors_changes_nothing(self):
+        self.van.default_code = "VAN-1"
+        saw_named_like_van = self.env["stock.lot"].create({"name": "VIN-S-0010", "product_id": self.saw.id})
+        wizard = self._import([
+            ["VIN-S-0008", ""],
+            ["VIN-NOPE", ""],         # unknown
+            ["SAW-77", ""],           # a saw: not a product of the campaign
+            ["VIN-S-0009", "XX-9"],   # known serial, but not of that product
+            ["", ""],                 # empty row
+            ["VIN-S-0010", ""],       # a van and a saw share it: the van is the campaign's, accepted
+        ])
+        wizard.action_preview()
+        self.assertEqual(wizard.error_count, 4)
+        errors = dict(wizard.row_ids.filtered(lambda r: r.status == "error").mapped(lambda r: (r.row_number, r.message)))
+        self.assertEqual(errors, {
+            3: "Unknown serial VIN-NOPE.",
+            4: "Serial SAW-77 is a Test Saw, which is not a product of campaign RC-2026-07.",
+            5: "Unknown serial VIN-S-0009 of product XX-9.",
+            6: "The row has no serial number.",
+        })
+        ok = wizard.row_ids.filtered(lambda r: r.row_number == 7)
+        self.assertEqual((ok.status, ok.lot_id), ("ok", self.series[2]))
+        self.assertNotEqual(ok.lot_id, saw_named_like_van)
+        with self.assertRefused(r"The serial list has 4 row\(s\) in error: nothing was changed"):
+            wizard.action_apply()
+        self.assertFalse(self.recall.line_ids, "all or nothing: not even the good rows were added")
+
+    def test_import_ambiguous_and_malformed(self):
+        self.env["stock.lot"].create({"name": "VIN-S-0008", "product_id": self.trailer.id})
+        self.recall.product_ids = [Command.link(self.trailer.id)]
+        wizard = self._import([["VIN-S-0008"]], header=("serial",))
+        wizard.action_preview()
+        self.assertEqual(
+            wizard.row_ids.message,
+            "Serial VIN-S-0008 exists for several products of the campaign (Test Trailer (no warranty), Test Van): "
+            "add their internal reference in the default_code column.",
+        )
+        with self.assertRefused(r"The serial list lacks the column\(s\) serial. Expected: serial."):
+            self._import([["VIN-S-0008"]], header=("vin",)).action_preview()
+        self.recall.line_ids = [Command.create({"lot_id": self.lot_covered.id})]
+        self.recall.action_open()
+        self.recall.action_close()
+        with self.assertRefused("Campaign Brake hose is closed: no unit can be added"):
+            self._import([["VIN-S-0008"]]).action_preview()
+
+    def test_select_serial_range(self):
+        wizard = self._select(mode="range", serial_from="VIN-S-9", serial_to="VIN-S-0011")
+        self.assertEqual(wizard.lot_ids, self.series[1:4], "9 to 11 by number, whatever the leading zeros")
+        self.assertFalse(wizard.problem)
+        self.recall._add_lots(self.series[1])
+        wizard.action_apply()
+        self.assertEqual(self.recall.line_ids.lot_id, self.series[1:4])
+        self.assertEqual(len(self.recall.line_ids), 3, "a unit listed once")
+        self.assertNotIn(self.other_van, self.recall.line_ids.lot_id, "another series is not in the range")
+
+    def test_select_batch(self):
+        wizard = self._select(mode="batch", batch=" B-17 ")
+        self.assertEqual(wizard.lot_ids, self.series[:3] | self.other_van)
+        wizard.action_apply()
+        self.assertEqual(self.recall.line_ids.lot_id, self.series[:3] | self.other_van)
+        self.assertEqual(self.recall.line_ids.filtered(lambda l: l.lot_id == self.series[0]).partner_id, self.customer)
+
+    def test_select_refusals(self):
+        cases = [
+            ({"mode": "range", "serial_from": "VIN-S-0008"}, "Enter the first and the last serial of the range."),
+            ({"mode": "range", "serial_from": "VIN-S-A", "serial_to": "VIN-S-0011"},
+             "Serial VIN-S-A does not end in a number: a range runs between two serials that end in digits."),
+            ({"mode": "range", "serial_from": "VIN-S-0008", "serial_to": "VIN-T-0011"},
+             "VIN-S-0008 and VIN-T-0011 are not of the same series: a range runs between serials with the same prefix."),
+            ({"mode": "range", "serial_from": "VIN-S-0011", "serial_to": "VIN-S-0008"},
+             "The range runs backwards: VIN-S-0011 comes after VIN-S-0008."),
+            ({"mode": "range", "serial_from": "VIN-S-0100", "serial_to": "VIN-S-0200"},
+             "No unit of the campaign's products has a serial from VIN-S-0100 to VIN-S-0200."),
+            ({"mode": "batch"}, "Enter the production batch."),
+            ({"mode": "batch", "batch": "B-99"}, "No unit of the campaign's products belongs to batch B-99."),
+        ]
+        for values, message in cases:
+            with self.subTest(values=values):
+                wizard = self._select(**values)
+                self.assertEqual(wizard.problem, message)
+                with self.assertRefused(message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
+                    wizard.action_apply()
+        self.assertFalse(self.recall.line_ids)
+        self.recall.product_ids = [Command.clear()]
+        with self.assertRefused("Choose the affected products of campaign Brake hose first"):
+            self._select(mode="batch", batch="B-17").action_apply()
+        with self.assertRaises(AccessError):
+            self.env["warranty.recall.select"].with_user(self.user_workshop).create({"recall_id": self.recall.id})
