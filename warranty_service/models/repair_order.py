@@ -431,7 +431,23 @@ class RepairOrder(models.Model):
             raise UserError(_("Repair %(repair)s is closed.", repair=self.name))
         lines = self.recall_line_ids
         if not lines:
+            done = self.env["warranty.recall.line"].search(
+                [("lot_id", "=", self.lot_id.id), ("state", "=", "done"), ("recall_state", "=", "open")], limit=1,
+            ) if self.lot_id else False
+            if done:
+                raise UserError(_(
+                    "Unit %(serial)s already received the work of campaign %(campaign)s on repair %(repair)s: "
+                    "it is not done twice.",
+                    serial=self.lot_id.name, campaign=done.recall_id.campaign_code, repair=done.repair_id.name or "-",
+                ))
             raise UserError(_("Unit %(serial)s has no open recall campaign.", serial=self.lot_id.name or "-"))
+        # One repair carries a unit's campaign work: a second one would do it, and claim it, twice
+        for line in lines.filtered(lambda l: l.repair_id and l.repair_id.state != "cancel"):
+            raise UserError(_(
+                "The work of campaign %(campaign)s on unit %(serial)s is already on repair %(repair)s: complete it "
+                "there, or cancel that repair first.",
+                campaign=line.recall_id.campaign_code, serial=self.lot_id.name, repair=line.repair_id.name,
+            ))
         self.write({
             "labor_line_ids": [Command.create({"operation_id": line.recall_id.operation_id.id})
                                for line in lines if line.recall_id.operation_id],

@@ -62,6 +62,30 @@ class TestRecall(WarrantyRepairCommon):
         with self.assertRefused("No owner with an e-mail address is left to inform"):
             self.recall.action_notify_owners()
 
+    def test_campaign_work_is_done_once(self):
+        self.recall._add_lots(self.lot_covered)
+        self.recall.action_open()
+        first = self._repair(self.lot_covered, user=self.user_workshop)
+        second = self._repair(self.lot_covered, user=self.user_workshop)
+        first.with_user(self.user_workshop).action_add_campaign_work()
+        message = f"The work of campaign RC-2026-01 on unit VIN-REP-1 is already on repair {first.name}: complete it there"
+        with self.assertRefused(message):
+            first.with_user(self.user_workshop).action_add_campaign_work()
+        self.assertEqual(len(first.labor_line_ids), 1, "clicking twice does not add the work twice")
+        with self.assertRefused(message):
+            second.with_user(self.user_workshop).action_add_campaign_work()
+        first.action_repair_cancel()
+        second.with_user(self.user_workshop).action_add_campaign_work()
+        self._diagnose(second)
+        self._confirm(second)
+        second.action_repair_start()
+        second.action_repair_end()
+        self.assertEqual((self.recall.line_ids.state, self.recall.line_ids.repair_id), ("done", second))
+        with self.assertRefused(
+            f"Unit VIN-REP-1 already received the work of campaign RC-2026-01 on repair {second.name}: it is not done twice"
+        ):
+            self._repair(self.lot_covered).action_add_campaign_work()
+
     def test_bad_input_and_roles(self):
         with self.assertRefused("A campaign without affected units cannot start"):
             self.recall.action_open()
