@@ -18,6 +18,22 @@ class WarrantyRecall(models.Model):
     product_ids = fields.Many2many("product.product", string="Affected Products", check_company=True)
     operation_id = fields.Many2one("warranty.labor.operation", string="Labour Operation", check_company=True)
     part_ids = fields.One2many("warranty.recall.part", "recall_id", string="Parts Kit", copy=True)
+    # Terms of the campaign's claims: the manufacturer pays the campaign work at these, whatever the unit's warranty
+    defect_code_id = fields.Many2one(
+        "warranty.defect.code", string="Campaign Defect Code", check_company=True,
+        help="The manufacturer's code for the campaign: its claims carry it when the repair had no covered fault.",
+    )
+    claim_labor_rate = fields.Float(
+        string="Claim Labour Rate", digits="Product Price", compute="_compute_claim_terms", store=True, readonly=False,
+        help="What the manufacturer pays per hour of campaign work; the manufacturer's warranty rate unless the "
+        "campaign says otherwise.",
+    )
+    claim_parts_markup_percent = fields.Float(
+        string="Claim Parts Markup (%)", compute="_compute_claim_terms", store=True, readonly=False,
+        help="Added to the dealer's cost of the campaign's parts; the manufacturer's warranty markup unless the "
+        "campaign says otherwise.",
+    )
+    claim_ids = fields.One2many("warranty.claim", "recall_id", string="Campaign Claims")
     date_start = fields.Date(string="Start", required=True, default=fields.Date.context_today)
     date_end = fields.Date(string="End")
     state = fields.Selection(
@@ -36,6 +52,12 @@ class WarrantyRecall(models.Model):
         ("code_manufacturer_uniq", "UNIQUE(campaign_code, manufacturer_id, company_id)",
          "A campaign code must be unique per manufacturer."),
     ]
+
+    @api.depends("manufacturer_id")
+    def _compute_claim_terms(self):
+        for recall in self:
+            recall.claim_labor_rate = recall.manufacturer_id.warranty_labor_rate
+            recall.claim_parts_markup_percent = recall.manufacturer_id.warranty_parts_markup_percent
 
     @api.depends("line_ids.state")
     def _compute_progress(self):

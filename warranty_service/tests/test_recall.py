@@ -1,9 +1,12 @@
 import base64
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from .test_claim import ClaimCommon
 from .test_repair import WarrantyRepairCommon
 
 
@@ -248,3 +251,91 @@ class TestRecallSerials(WarrantyRepairCommon):
             self._select(mode="batch", batch="B-17").action_apply()
         with self.assertRaises(AccessError):
             self.env["warranty.recall.select"].with_user(self.user_workshop).create({"recall_id": self.recall.id})
+
+
+@tagged("post_install", "-at_install")
+class TestRecallClaims(ClaimCommon):
+    """The manufacturer pays campaign work at the campaign's terms, whatever the unit's warranty."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.campaign_defect = cls.env["warranty.defect.code"].create({"code": "RC-SEAL", "name": "Campaign: seal"})
+        cls.recall = cls.env["warranty.recall"].create({
+            "name": "Rear seal replacement", "campaign_code": "RC-2026-01", "manufacturer_id": cls.manufacturer.id,
+            "product_ids": [Command.set(cls.van.ids)], "operation_id": cls.operation_seal.id,
+            "defect_code_id": cls.campaign_defect.id,
+            "part_ids": [Command.create({"product_id": cls.seal.id, "quantity": 1})],
+        })
+        cls.recall._add_lots(cls.lot_covered | cls.lot_extended)
+        cls.recall.action_open()
+        cls.paid_part = cls.env["product.product"].create({"name": "Wiper blade", "type": "consu", "standard_price": 8})
+
+    def _campaign_repair(self, lot, when, own_work=True):
+        repair = self._repair(lot, when=when)
+        if own_work:  # the fault the customer came for
+            repair.write({
+                "move_ids": [Command.create({"product_id": self.paid_part.id, "product_uom_qty": 2, "repair_line_type": "add"})],
+                "labor_line_ids": [Command.create({"operation_id": self.operation_test.id})],
+            })
+        repair.with_user(self.user_workshop).action_add_campaign_work()
+        if repair.warranty_coverage == "manufacturer":
+            self._diagnose(repair)
+        self._confirm(repair)
+        repair.action_repair_start()
+        with freeze_time(when[:10]):
+            repair.action_repair_end()
+        return repair
+
+    def test_terms_default_from_the_manufacturer(self):
+        self.assertEqual((self.recall.claim_labor_rate, self.recall.claim_parts_markup_percent), (50.0, 10.0))
+        other = self.env["res.partner"].create({
+            "name": "Other Maker", "warranty_labor_rate": 61.0, "warranty_parts_markup_percent": 5.0,
+        })
+        self.recall.manufacturer_id = other
+        self.assertEqual((self.recall.claim_labor_rate, self.recall.claim_parts_markup_percent), (61.0, 5.0))
+
+    def test_expired_unit_claims_the_campaign_work_alone(self):
+        self.recall.write({"claim_labor_rate": 70.0, "claim_parts_markup_percent": 20.0})
+        repair = self._campaign_repair(self.lot_covered, when="2027-02-01 09:00:00")
+        self.assertEqual(repair.warranty_coverage, "none", "the warranty expired on 2026-12-31")
+        claim = self._claim(repair)
+        self.assertEqual(claim.recall_id, self.recall)
+        self.assertEqual(self.recall.claim_ids, claim)
+        self.assertEqual(claim.manufacturer_id, self.manufacturer)
+        lines = {(l.line_type, l.product_id or l.labor_operation_id): l for l in claim.line_ids}
+        self.assertEqual(len(lines), 2, "the customer's wiper blades and diagnosis are not the manufacturer's")
+        part, labour = lines[("part", self.seal)], lines[("labor", self.operation_seal)]
+        self.assertEqual((part.quantity, part.price_unit, part.amount_claimed), (1, 30.0, 30.0), "cost 25 + 20 %")
+        self.assertEqual((labour.quantity, labour.price_unit, labour.amount_claimed), (3.5, 70.0, 245.0))
+        self.assertEqual(claim.amount_claimed, 275.0)
+        self.assertEqual(claim.defect_code_ids, self.campaign_defect)
+        self.assertEqual(claim.causal_part_id, self.seal)
+        self.assertEqual(claim.failure_cause, "Recall campaign RC-2026-01 (Rear seal replacement)")
+        with freeze_time("2027-02-03"):
+            claim.action_submit()
+        self.assertEqual(claim.state, "submitted", "complete enough to go to the manufacturer")
+
+    def test_covered_unit_claims_both_at_their_terms(self):
+        self.recall.write({"claim_labor_rate": 70.0, "claim_parts_markup_percent": 20.0})
+        repair = self._campaign_repair(self.lot_covered, when="2026-06-01 09:00:00")
+        self.assertEqual(repair.warranty_coverage, "manufacturer")
+        claim = self._claim(repair)
+        amounts = sorted((l.line_type, l.name, l.quantity, l.price_unit) for l in claim.line_ids)
+        self.assertEqual(amounts, [
+            ("labor", "[00-0010] Diagnosis", 0.5, 50.0),            # the covered fault: manufacturer's terms
+            ("labor", "[01-2310] Replace rear seal", 3.5, 70.0),    # the campaign: the campaign's terms
+            ("part", "Crankshaft seal", 1.0, 30.0),
+            ("part", "Wiper blade", 2.0, 8.8),
+        ])
+        self.assertEqual(claim.amount_claimed, 25.0 + 245.0 + 30.0 + 17.6)
+        self.assertEqual(claim.defect_code_ids, self.defect, "the repair's own diagnosis")
+        self.assertEqual(claim.recall_id, self.recall)
+
+    def test_uncovered_repair_without_campaign_work_is_refused(self):
+        repair = self._repair(self.lot_unregistered)
+        self._confirm(repair)
+        repair.action_repair_start()
+        repair.action_repair_end()
+        with self.assertRefused("is not covered by the manufacturer's warranty"):
+            repair.action_create_warranty_claim()
