@@ -5,3 +5,4 @@ from . import warranty_remittance_import
 from . import warranty_failure_rate
 from . import warranty_recall_import
 from . import warranty_recall_select
+from . import warranty_claim_monthly_report
