@@ -24,12 +24,12 @@ class WarrantyRecall(models.Model):
         help="The manufacturer's code for the campaign: its claims carry it when the repair had no covered fault.",
     )
     claim_labor_rate = fields.Float(
-        string="Claim Labour Rate", digits="Product Price", compute="_compute_claim_terms", store=True, readonly=False,
+        string="Claim Labour Rate", digits="Product Price", compute="_compute_claim_labor_rate", store=True, readonly=False,
         help="What the manufacturer pays per hour of campaign work; the manufacturer's warranty rate unless the "
         "campaign says otherwise.",
     )
     claim_parts_markup_percent = fields.Float(
-        string="Claim Parts Markup (%)", compute="_compute_claim_terms", store=True, readonly=False,
+        string="Claim Parts Markup (%)", compute="_compute_claim_parts_markup_percent", store=True, readonly=False,
         help="Added to the dealer's cost of the campaign's parts; the manufacturer's warranty markup unless the "
         "campaign says otherwise.",
     )
@@ -53,10 +53,15 @@ class WarrantyRecall(models.Model):
          "A campaign code must be unique per manufacturer."),
     ]
 
+    # One compute per term: a campaign created with its own labour rate still takes the manufacturer's markup
     @api.depends("manufacturer_id")
-    def _compute_claim_terms(self):
+    def _compute_claim_labor_rate(self):
         for recall in self:
             recall.claim_labor_rate = recall.manufacturer_id.warranty_labor_rate
+
+    @api.depends("manufacturer_id")
+    def _compute_claim_parts_markup_percent(self):
+        for recall in self:
             recall.claim_parts_markup_percent = recall.manufacturer_id.warranty_parts_markup_percent
 
     @api.depends("line_ids.state")

@@ -294,6 +294,12 @@ class TestRecallClaims(ClaimCommon):
         })
         self.recall.manufacturer_id = other
         self.assertEqual((self.recall.claim_labor_rate, self.recall.claim_parts_markup_percent), (61.0, 5.0))
+        own_rate = self.env["warranty.recall"].create({
+            "name": "Own rate", "campaign_code": "RC-OWN", "manufacturer_id": self.manufacturer.id,
+            "claim_labor_rate": 75.0,
+        })
+        self.assertEqual((own_rate.claim_labor_rate, own_rate.claim_parts_markup_percent), (75.0, 10.0),
+                         "a campaign's own rate leaves the manufacturer's markup")
 
     def test_expired_unit_claims_the_campaign_work_alone(self):
         self.recall.write({"claim_labor_rate": 70.0, "claim_parts_markup_percent": 20.0})
