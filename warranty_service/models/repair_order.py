@@ -467,11 +467,12 @@ class RepairOrder(models.Model):
                 ))
             raise UserError(_("Unit %(serial)s has no open recall campaign.", serial=self.lot_id.name or "-"))
         # One repair carries a unit's campaign work: a second one would do it, and claim it, twice
-        for line in lines.filtered(lambda l: l.repair_id and l.repair_id.state != "cancel"):
+        taken = lines.filtered(lambda l: l.repair_id and l.repair_id.state != "cancel")[:1]
+        if taken:
             raise UserError(_(
                 "The work of campaign %(campaign)s on unit %(serial)s is already on repair %(repair)s: complete it "
                 "there, or cancel that repair first.",
-                campaign=line.recall_id.campaign_code, serial=self.lot_id.name, repair=line.repair_id.name,
+                campaign=taken.recall_id.campaign_code, serial=self.lot_id.name, repair=taken.repair_id.name,
             ))
         # Tagged with their campaign: the claim charges them at the campaign's terms
         self.write({

@@ -6,7 +6,7 @@ import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 MONTHS = [(str(number), name) for number, name in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -46,7 +46,7 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
     def _check_year(self):
         for wizard in self:
             if not 1900 < wizard.year < 3000:
-                raise UserError(_("%(year)s is not a year.", year=wizard.year))
+                raise ValidationError(_("%(year)s is not a year.", year=wizard.year))
 
     def action_print_pdf(self):
         """Print the month's report, a section per manufacturer."""

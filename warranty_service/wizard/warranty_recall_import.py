@@ -52,11 +52,14 @@ class WarrantyRecallImport(models.TransientModel):
         serials = {(row.get("serial") or "").strip() for row in rows} - {""}
         # One search for the whole file, over every product: a known serial of another product is
         # reported as such rather than as unknown
-        lots_by_name = defaultdict(lambda: self.env["stock.lot"])
-        for lot in self.env["stock.lot"].search([
+        found = self.env["stock.lot"].search([
             ("name", "in", list(serials)), ("company_id", "in", [recall.company_id.id, False]),
-        ]):
+        ])
+        lots_by_name = defaultdict(lambda: self.env["stock.lot"])
+        owners = {}
+        for lot in found:  # the owners of the whole file computed at once
             lots_by_name[lot.name] |= lot
+            owners[lot] = lot.warranty_registration_id
         listed = recall.line_ids.lot_id
         seen = set()
         row_values = []
@@ -66,13 +69,12 @@ class WarrantyRecallImport(models.TransientModel):
             vals = {"row_number": number, "serial": serial, "default_code": code, "status": "ok"}
             lot, problem = self._match_lot(serial, code, lots_by_name[serial])
             if lot:
-                vals.update(lot_id=lot.id, product_id=lot.product_id.id,
-                            partner_id=lot.warranty_registration_id.partner_id.id)
+                vals.update(lot_id=lot.id, product_id=lot.product_id.id, partner_id=owners[lot].partner_id.id)
                 if lot in listed:
                     vals.update(already_listed=True, message=_("Already listed on the campaign."))
                 elif lot.id in seen:
                     vals.update(already_listed=True, message=_("Repeated in the file: added once."))
-                elif not lot.warranty_registration_id:
+                elif not owners[lot]:
                     vals["message"] = _("No registration: the unit has no known owner to inform.")
                 seen.add(lot.id)
             if problem:
