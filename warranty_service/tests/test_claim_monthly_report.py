@@ -6,6 +6,7 @@ from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .test_claim import ClaimCommon
@@ -113,3 +114,8 @@ class TestClaimMonthlyReport(ClaimCommon):
             empty.action_print_pdf()
         with self.assertRefused("1899 is not a year"):
             empty.year = 1899
+
+    def test_managers_only(self):
+        for user in (self.user_workshop, self.user_accountant):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["warranty.claim.monthly.report"].with_user(user).create({"year": 2026, "month": "6"})
