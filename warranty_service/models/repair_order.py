@@ -355,7 +355,8 @@ class RepairOrder(models.Model):
             if repair.state != "done":
                 raise UserError(_("Repair %(repair)s is not done: claim it once the work is finished.",
                                   repair=repair.name))
-            if repair.warranty_coverage != "manufacturer":
+            # The manufacturer pays campaign work whatever the unit's warranty
+            if repair.warranty_coverage != "manufacturer" and not repair._get_claimable_recalls():
                 raise UserError(_(
                     "Repair %(repair)s is not covered by the manufacturer's warranty (%(reason)s): there is "
                     "nothing to claim from the manufacturer.",
@@ -363,7 +364,7 @@ class RepairOrder(models.Model):
                 ))
             if repair.claim_ids.filtered(lambda claim: claim.state != "cancel"):
                 raise UserError(_("Repair %(repair)s already has a warranty claim.", repair=repair.name))
-            if not repair._get_warranty_manufacturer():
+            if repair.warranty_coverage == "manufacturer" and not repair._get_warranty_manufacturer():
                 raise UserError(_("Repair %(repair)s has no manufacturer to claim from: set it on the product.",
                                   repair=repair.name))
         claims = self.env["warranty.claim"].create([repair._prepare_warranty_claim_vals() for repair in self])
@@ -381,21 +382,35 @@ class RepairOrder(models.Model):
         return action
 
     def _prepare_warranty_claim_vals(self):
-        """The manufacturer's claim for this repair: parts at cost + markup, labour at the manufacturer's rate."""
+        """The manufacturer's claim for this repair: parts at cost + markup, labour at the manufacturer's rate.
+
+        Campaign work is charged at its campaign's terms; on a unit that is not under the manufacturer's
+        warranty, the claim holds the campaign work alone (the rest is the customer's).
+        """
         self.ensure_one()
-        manufacturer = self._get_warranty_manufacturer()
+        recalls = self._get_claimable_recalls()
+        campaign_only = self.warranty_coverage != "manufacturer"
+        manufacturer = recalls[:1].manufacturer_id if campaign_only else self._get_warranty_manufacturer()
         markup = 1 + (manufacturer.warranty_parts_markup_percent or 0.0) / 100
         lines = []
-        for move in self.move_ids.filtered(lambda m: m.repair_line_type == "add" and m.state == "done" and m.quantity):
+        moves = self.move_ids.filtered(lambda m: m.repair_line_type == "add" and m.state == "done" and m.quantity)
+        for move in moves:
+            recall = move.warranty_recall_id & recalls
+            if campaign_only and not recall:
+                continue
+            move_markup = 1 + recall.claim_parts_markup_percent / 100 if recall else markup
             lines.append(Command.create({
                 "line_type": "part",
                 "product_id": move.product_id.id,
                 "name": move.product_id.display_name,
                 "quantity": move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id),
-                "price_unit": move.product_id.standard_price * markup,
+                "price_unit": move.product_id.standard_price * move_markup,
                 "return_required": move.product_id == self.causal_part_id,
             }))
         for labor in self.labor_line_ids:
+            recall = labor.recall_id & recalls
+            if campaign_only and not recall:
+                continue
             standard = labor.operation_id.standard_hours
             # The manufacturer pays its standard time; more needs a reason on the claim line
             hours = min(labor.hours, standard) if standard else labor.hours
@@ -404,10 +419,10 @@ class RepairOrder(models.Model):
                 "labor_operation_id": labor.operation_id.id,
                 "name": labor.operation_id.display_name,
                 "quantity": hours,
-                "price_unit": manufacturer.warranty_labor_rate,
+                "price_unit": recall.claim_labor_rate if recall else manufacturer.warranty_labor_rate,
             }))
         repair_date = fields.Datetime.context_timestamp(self, self.date_done or fields.Datetime.now()).date()
-        return {
+        vals = {
             "manufacturer_id": manufacturer.id,
             "company_id": self.company_id.id,
             "repair_id": self.id,
@@ -421,8 +436,18 @@ class RepairOrder(models.Model):
             "defect_code_ids": [Command.set(self.defect_code_ids.ids)],
             "causal_part_id": self.causal_part_id.id,
             "failure_cause": self.failure_cause,
+            "recall_id": recalls[:1].id,
             "line_ids": lines,
         }
+        if campaign_only:
+            # The repair's own fault is not the manufacturer's: the claim states the campaign's
+            vals.update({
+                "defect_code_ids": [Command.set(recalls.defect_code_id.ids)],
+                "causal_part_id": recalls[:1].part_ids[:1].product_id.id,
+                "failure_cause": _("Recall campaign %(campaigns)s",
+                                   campaigns=", ".join(recalls.mapped(lambda r: f"{r.campaign_code} ({r.name})"))),
+            })
+        return vals
 
     def action_add_campaign_work(self):
         """Add the open campaigns' labour operation and parts kit to this repair."""
@@ -431,12 +456,31 @@ class RepairOrder(models.Model):
             raise UserError(_("Repair %(repair)s is closed.", repair=self.name))
         lines = self.recall_line_ids
         if not lines:
+            done = self.env["warranty.recall.line"].search(
+                [("lot_id", "=", self.lot_id.id), ("state", "=", "done"), ("recall_state", "=", "open")], limit=1,
+            ) if self.lot_id else False
+            if done:
+                raise UserError(_(
+                    "Unit %(serial)s already received the work of campaign %(campaign)s on repair %(repair)s: "
+                    "it is not done twice.",
+                    serial=self.lot_id.name, campaign=done.recall_id.campaign_code, repair=done.repair_id.name or "-",
+                ))
             raise UserError(_("Unit %(serial)s has no open recall campaign.", serial=self.lot_id.name or "-"))
+        # One repair carries a unit's campaign work: a second one would do it, and claim it, twice
+        taken = lines.filtered(lambda l: l.repair_id and l.repair_id.state != "cancel")[:1]
+        if taken:
+            raise UserError(_(
+                "The work of campaign %(campaign)s on unit %(serial)s is already on repair %(repair)s: complete it "
+                "there, or cancel that repair first.",
+                campaign=taken.recall_id.campaign_code, serial=self.lot_id.name, repair=taken.repair_id.name,
+            ))
+        # Tagged with their campaign: the claim charges them at the campaign's terms
         self.write({
-            "labor_line_ids": [Command.create({"operation_id": line.recall_id.operation_id.id})
+            "labor_line_ids": [Command.create({"operation_id": line.recall_id.operation_id.id,
+                                               "recall_id": line.recall_id.id})
                                for line in lines if line.recall_id.operation_id],
             "move_ids": [Command.create({"product_id": part.product_id.id, "product_uom_qty": part.quantity,
-                                         "repair_line_type": "add"})
+                                         "repair_line_type": "add", "warranty_recall_id": line.recall_id.id})
                          for line in lines for part in line.recall_id.part_ids],
         })
         lines.write({"repair_id": self.id})
@@ -631,6 +675,11 @@ class RepairOrder(models.Model):
             move.picked = True
             picking._action_done()
         return picking
+
+    def _get_claimable_recalls(self):
+        """The campaigns whose work this repair did: the manufacturer pays it."""
+        self.ensure_one()
+        return self.recall_done_line_ids.filtered(lambda line: line.state == "done").recall_id
 
     def _get_warranty_manufacturer(self):
         self.ensure_one()

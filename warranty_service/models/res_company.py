@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -45,3 +46,16 @@ class ResCompany(models.Model):
         """The recovery income account of a claim line's type (parts and other costs share the parts account)."""
         self.ensure_one()
         return self.warranty_labor_account_id if line_type == "labor" else self.warranty_parts_account_id
+
+    @api.constrains("warranty_alert_min_cases", "warranty_alert_min_rate", "warranty_alert_days")
+    def _check_warranty_alert_thresholds(self):
+        # 0 would alert on every single failure (or never look back at all): a typo, not a policy
+        for company in self:
+            if company.warranty_alert_min_cases <= 0:
+                raise ValidationError(_("A systematic-defect alert needs at least 1 failure (%(company)s).",
+                                        company=company.name))
+            if company.warranty_alert_min_rate <= 0:
+                raise ValidationError(_("The failure share that raises an alert must be above 0 %% (%(company)s).",
+                                        company=company.name))
+            if company.warranty_alert_days <= 0:
+                raise ValidationError(_("The alert period must be at least 1 day (%(company)s).", company=company.name))

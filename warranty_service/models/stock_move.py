@@ -7,6 +7,10 @@ class StockMove(models.Model):
     warranty_requisition_line_id = fields.Many2one(
         "warranty.part.requisition.line", string="Requisition Line", index="btree_not_null", readonly=True,
     )
+    warranty_recall_id = fields.Many2one(
+        "warranty.recall", string="Recall Campaign", index="btree_not_null", readonly=True,
+        help="The campaign whose parts kit this part belongs to: claimed at the campaign's terms.",
+    )
 
     def _action_done(self, cancel_backorder=False):
         done_moves = super()._action_done(cancel_backorder=cancel_backorder)

@@ -23,6 +23,8 @@ class WarrantyClaim(models.Model):
     repair_id = fields.Many2one("repair.order", string="Repair Order", index="btree_not_null", check_company=True,
                                 readonly=True)
     registration_id = fields.Many2one("warranty.registration", string="Warranty Registration", check_company=True)
+    recall_id = fields.Many2one("warranty.recall", string="Recall Campaign", index="btree_not_null", check_company=True,
+                                readonly=True, help="The campaign whose work this claim charges, at the campaign's terms.")
     lot_id = fields.Many2one("stock.lot", string="Serial Number", check_company=True, index="btree_not_null")
     product_id = fields.Many2one("product.product", string="Unit", check_company=True)
     partner_id = fields.Many2one("res.partner", string="Customer", check_company=True)

@@ -18,6 +18,22 @@ class WarrantyRecall(models.Model):
     product_ids = fields.Many2many("product.product", string="Affected Products", check_company=True)
     operation_id = fields.Many2one("warranty.labor.operation", string="Labour Operation", check_company=True)
     part_ids = fields.One2many("warranty.recall.part", "recall_id", string="Parts Kit", copy=True)
+    # Terms of the campaign's claims: the manufacturer pays the campaign work at these, whatever the unit's warranty
+    defect_code_id = fields.Many2one(
+        "warranty.defect.code", string="Campaign Defect Code", check_company=True,
+        help="The manufacturer's code for the campaign: its claims carry it when the repair had no covered fault.",
+    )
+    claim_labor_rate = fields.Float(
+        string="Claim Labour Rate", digits="Product Price", compute="_compute_claim_labor_rate", store=True, readonly=False,
+        help="What the manufacturer pays per hour of campaign work; the manufacturer's warranty rate unless the "
+        "campaign says otherwise.",
+    )
+    claim_parts_markup_percent = fields.Float(
+        string="Claim Parts Markup (%)", compute="_compute_claim_parts_markup_percent", store=True, readonly=False,
+        help="Added to the dealer's cost of the campaign's parts; the manufacturer's warranty markup unless the "
+        "campaign says otherwise.",
+    )
+    claim_ids = fields.One2many("warranty.claim", "recall_id", string="Campaign Claims")
     date_start = fields.Date(string="Start", required=True, default=fields.Date.context_today)
     date_end = fields.Date(string="End")
     state = fields.Selection(
@@ -36,6 +52,17 @@ class WarrantyRecall(models.Model):
         ("code_manufacturer_uniq", "UNIQUE(campaign_code, manufacturer_id, company_id)",
          "A campaign code must be unique per manufacturer."),
     ]
+
+    # One compute per term: a campaign created with its own labour rate still takes the manufacturer's markup
+    @api.depends("manufacturer_id")
+    def _compute_claim_labor_rate(self):
+        for recall in self:
+            recall.claim_labor_rate = recall.manufacturer_id.warranty_labor_rate
+
+    @api.depends("manufacturer_id")
+    def _compute_claim_parts_markup_percent(self):
+        for recall in self:
+            recall.claim_parts_markup_percent = recall.manufacturer_id.warranty_parts_markup_percent
 
     @api.depends("line_ids.state")
     def _compute_progress(self):
@@ -63,6 +90,14 @@ class WarrantyRecall(models.Model):
             recall._add_lots(registrations.lot_id)
         return True
 
+    def action_import_serials(self):
+        """Add the affected units from the manufacturer's list of serials (CSV), previewed first."""
+        return self._open_serials_wizard("warranty.recall.import", _("Import Affected Serials"))
+
+    def action_select_serials(self):
+        """Add the affected units of a serial range or of a production batch."""
+        return self._open_serials_wizard("warranty.recall.select", _("Select Affected Serials"))
+
     def action_open(self):
         """Start the campaign: its units are flagged wherever they show up."""
         if any(not recall.line_ids for recall in self):
@@ -84,6 +119,13 @@ class WarrantyRecall(models.Model):
     def action_close(self):
         """End the campaign."""
         self.write({"state": "closed"})
+
+    def _open_serials_wizard(self, model, title):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": model, "name": title, "views": [(False, "form")],
+            "target": "new", "context": {"default_recall_id": self.id},
+        }
 
     def _add_lots(self, lots):
         """Add ``lots`` to the campaign, once each, matched to their owners."""

@@ -24,6 +24,10 @@ class WarrantyRepairLabor(models.Model):
         "res.users", string="Technician", default=lambda self: self.env.user, domain="[('share', '=', False)]",
     )
     note = fields.Char(string="Note")
+    recall_id = fields.Many2one(
+        "warranty.recall", string="Recall Campaign", readonly=True, index="btree_not_null",
+        help="The campaign whose work this is: the manufacturer pays it at the campaign's terms.",
+    )
     company_id = fields.Many2one(related="repair_id.company_id", store=True, index=True)
     sale_line_id = fields.Many2one("sale.order.line", string="Sale Order Line", readonly=True, copy=False, index="btree_not_null")
 

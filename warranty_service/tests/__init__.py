@@ -15,3 +15,4 @@ from . import test_quality_alert
 from . import test_recall
 from . import test_tour
 from . import test_reimbursement_tour
+from . import test_claim_monthly_report

@@ -35,3 +35,36 @@ class TestDefectRegister(ClaimCommon):
         )
         self.assertEqual(dict(groups), {self.defect: 2, second_defect: 1})
         self.assertFalse(Register.search([("repair_id.lot_id", "=", self.lot_unregistered.id)]))
+
+    def test_reading_the_register_is_one_query_whatever_the_repairs(self):
+        fields_read = ["date", "repair_id", "lot_id", "product_tmpl_id", "manufacturer_id", "defect_code_id",
+                       "coverage", "days_in_service", "odometer_km", "cost_total", "failure_count"]
+        Register = self.env["warranty.defect.register"].with_user(self.user_workshop)
+        domain = [("product_tmpl_id", "=", self.van.product_tmpl_id.id)]
+
+        def add_repairs(count, start):
+            lots = self._create_lots(self.van, *(f"VIN-DR-{i}" for i in range(start, start + count)))
+            self.env["warranty.registration"].create([
+                {"lot_id": lot.id, "partner_id": self.customer.id, "date_start": "2026-01-01"} for lot in lots
+            ])
+            self.env["repair.order"].create([{
+                "product_id": self.van.id, "lot_id": lot.id, "partner_id": self.customer.id,
+                "schedule_date": "2026-06-01 09:00:00", "defect_code_ids": [Command.link(self.defect.id)],
+            } for lot in lots])
+            self.env.flush_all()
+
+        def read():
+            self.env.invalidate_all()
+            return Register.search_read(domain, fields_read)
+
+        add_repairs(4, 0)
+        self.assertEqual(len(read()), 4)
+        before = self.cr.sql_log_count
+        read()
+        queries = self.cr.sql_log_count - before
+        add_repairs(8, 4)
+        # The register itself is one query over the view; the names of the linked records (repairs,
+        # serials, models, ...) one query per model, whatever the number of rows
+        with self.assertQueryCount(queries):
+            rows = read()
+        self.assertEqual(len(rows), 12)

@@ -64,6 +64,19 @@ class TestQualityAlert(ClaimCommon):
         with self.assertRefused("already has an open alert on this model"):
             alert.copy()
 
+    def test_thresholds_must_be_positive(self):
+        for field, value, message in [
+            ("warranty_alert_min_cases", 0, "A systematic-defect alert needs at least 1 failure"),
+            ("warranty_alert_min_cases", -2, "A systematic-defect alert needs at least 1 failure"),
+            ("warranty_alert_min_rate", 0.0, "The failure share that raises an alert must be above 0 %"),
+            ("warranty_alert_min_rate", -1.0, "The failure share that raises an alert must be above 0 %"),
+            ("warranty_alert_days", 0, "The alert period must be at least 1 day"),
+        ]:
+            with self.subTest(field=field, value=value), self.assertRefused(message):
+                settings = self.env["res.config.settings"].create({field: value})
+                settings.execute()
+        self.assertEqual(self.env.company.warranty_alert_min_cases, 3, "nothing was changed")
+
     @freeze_time("2026-06-15")
     def test_failure_rates(self):
         self._diagnosed_repairs(3)

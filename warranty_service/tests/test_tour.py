@@ -146,3 +146,51 @@ class TestClaimTour(HttpCase):
         claim = self.repair.claim_ids
         self.assertEqual(claim.state, "submitted")
         self.assertEqual(claim.amount_claimed, 10 + 60)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallTour(HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        manufacturer = cls.env["res.partner"].create({"name": "Recall Motors", "is_company": True})
+        product = cls.env["product.product"].create({
+            "name": "Recall Van", "type": "consu", "is_storable": True, "tracking": "serial",
+            "warranty_months": 24, "warranty_manufacturer_id": manufacturer.id,
+        })
+        lot = cls.env["stock.lot"].create({"name": "VIN-TOUR-RC1", "product_id": product.id})
+        customer = cls.env["res.partner"].create({"name": "Recall Customer"})
+        cls.env["warranty.registration"].create({"lot_id": lot.id, "partner_id": customer.id})
+        labour = cls.env["product.product"].create({"name": "Recall Labour", "type": "service"})
+        cls.operation = cls.env["warranty.labor.operation"].create({
+            "code": "00-RCTOUR", "name": "Replace brake hose", "standard_hours": 0.8,
+            "manufacturer_id": manufacturer.id, "product_id": labour.id,
+        })
+        cls.hose = cls.env["product.product"].create({"name": "Tour Brake Hose", "type": "consu"})
+        cls.recall = cls.env["warranty.recall"].create({
+            "name": "Tour brake hose", "campaign_code": "RC-TOUR", "manufacturer_id": manufacturer.id,
+            "product_ids": [Command.set(product.ids)], "operation_id": cls.operation.id,
+            "part_ids": [Command.create({"product_id": cls.hose.id, "quantity": 2})],
+        })
+        cls.recall._add_lots(lot)
+        cls.recall.action_open()
+        # The customer came for a broken mirror, nothing to do with the campaign
+        cls.repair = cls.env["repair.order"].create({
+            "product_id": product.id, "lot_id": lot.id, "partner_id": customer.id, "odometer_km": 12000,
+            "internal_notes": "Broken mirror",
+        })
+        new_test_user(cls.env, login="ws_tour_recall", groups="warranty_service.group_warranty_workshop")
+
+    def test_workshop_master_adds_the_campaign_work(self):
+        self.assertFalse(self.repair.labor_line_ids)
+        self.start_tour(
+            "/odoo/action-warranty_service.stock_lot_action_warranty",
+            "warranty_service_recall_tour",
+            login="ws_tour_recall",
+        )
+        self.assertEqual(self.repair.labor_line_ids.operation_id, self.operation)
+        self.assertEqual(self.repair.labor_line_ids.recall_id, self.recall)
+        self.assertEqual(self.repair.move_ids.product_id, self.hose)
+        self.assertEqual(self.repair.move_ids.product_uom_qty, 2)
+        self.assertEqual(self.recall.line_ids.repair_id, self.repair)

@@ -4,3 +4,6 @@ from . import warranty_claim_import
 from . import warranty_remittance_import
 from . import warranty_failure_rate
 from . import warranty_claim_rebill
+from . import warranty_recall_import
+from . import warranty_recall_select
+from . import warranty_claim_monthly_report

@@ -23,17 +23,7 @@ class WarrantyCsvImportMixin(models.AbstractModel):
     def action_preview(self):
         """Read the file and show what each row would do, without changing anything."""
         self.ensure_one()
-        rows = self._parse_rows()
-        claim_by_name = self._claims_by_name(rows)
-        row_values = []
-        seen = set()
-        for number, row in enumerate(rows, start=2):  # line 1 is the header
-            vals = {"row_number": number, "claim_number": (row.get("claim_number") or "").strip(), "status": "ok"}
-            claim = claim_by_name.get(vals["claim_number"])
-            error = self._check_claim(claim, vals) or self._check_row(row, vals, claim, seen)
-            if error:
-                vals.update(status="error", message=error)
-            row_values.append(vals)
+        row_values = self._preview_rows(self._parse_rows())
         row_values += self._check_file(row_values)
         self.row_ids = [Command.clear()] + [Command.create(vals) for vals in row_values]
         self.state = "preview"
@@ -65,6 +55,20 @@ class WarrantyCsvImportMixin(models.AbstractModel):
                 file=self._csv_label, missing=", ".join(missing), expected=", ".join(self._csv_columns),
             ))
         return list(reader)
+
+    def _preview_rows(self, rows):
+        """Preview values of each row; by default each row is about a claim (decisions, remittances)."""
+        claim_by_name = self._claims_by_name(rows)
+        row_values = []
+        seen = set()
+        for number, row in enumerate(rows, start=2):  # line 1 is the header
+            vals = {"row_number": number, "claim_number": (row.get("claim_number") or "").strip(), "status": "ok"}
+            claim = claim_by_name.get(vals["claim_number"])
+            error = self._check_claim(claim, vals) or self._check_row(row, vals, claim, seen)
+            if error:
+                vals.update(status="error", message=error)
+            row_values.append(vals)
+        return row_values
 
     def _claims_by_name(self, rows):
         # One search for the whole file
