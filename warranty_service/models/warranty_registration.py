@@ -317,6 +317,23 @@ class WarrantyRegistration(models.Model):
             ))
         return result("none", _("The warranty expired on %(end)s.", end=format_date(self.env, self.date_expiry)))
 
+    @api.model
+    def check_coverage_by_serial(self, serial, date=None, mileage_km=None):
+        """The coverage of the unit with serial number ``serial``: one call for integrations and the workshop.
+
+        Returns ``check_coverage``'s answer plus ``registration`` (its reference, or False) and ``serial``.
+        """
+        serial = (serial or "").strip()
+        if not serial:
+            raise UserError(_("Enter the serial number (VIN) of the unit."))
+        registration = self.search([("lot_id.name", "=", serial), ("is_void", "=", False)], limit=1)
+        if not registration:
+            return {
+                "coverage": "none", "registration": False, "serial": serial,
+                "reason": _("Serial number %(serial)s has no warranty registration.", serial=serial),
+            }
+        return dict(registration.check_coverage(date, mileage_km), registration=registration.name, serial=serial)
+
     # Business helpers
 
     def _today(self):

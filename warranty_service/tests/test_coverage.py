@@ -94,3 +94,22 @@ class TestCoverage(WarrantyCommon):
     def test_negative_odometer_refused(self):
         with self.assertRefused("The odometer reading cannot be negative"):
             self.plain.check_coverage(date(2026, 1, 1), -1)
+
+    def test_by_serial_in_three_queries(self):
+        """The workshop's and the integrations' question, "is this VIN covered?", in one call."""
+        Registration = self.env["warranty.registration"].with_user(self.user_workshop)
+        Registration.check_coverage_by_serial("VIN-COV-2")  # the user, its rules and language are known
+        self.env["warranty.registration"].invalidate_model()
+        self.env["stock.lot"].invalidate_model()
+        # Measured: 2 (the indexed search, the registration's fields); target of the benchmark: <= 3
+        with self.assertQueryCount(3):
+            result = Registration.check_coverage_by_serial(" VIN-COV-1 ", date(2026, 6, 1), 20000)
+        self.assertEqual((result["coverage"], result["registration"], result["serial"]),
+                         ("manufacturer", self.plain.name, "VIN-COV-1"))
+        extended = Registration.check_coverage_by_serial("VIN-COV-2", date(2027, 6, 1), 20000)
+        self.assertEqual((extended["coverage"], extended["registration"]), ("extension", self.extended.name))
+        unknown = Registration.check_coverage_by_serial("VIN-NOBODY")
+        self.assertEqual((unknown["coverage"], unknown["registration"]), ("none", False))
+        self.assertEqual(unknown["reason"], "Serial number VIN-NOBODY has no warranty registration.")
+        with self.assertRefused("Enter the serial number"):
+            Registration.check_coverage_by_serial("  ")
