@@ -317,6 +317,25 @@ class WarrantyRegistration(models.Model):
             ))
         return result("none", _("The warranty expired on %(end)s.", end=format_date(self.env, self.date_expiry)))
 
+    @api.model
+    def check_coverage_by_serial(self, serial, date=None, mileage_km=None):
+        """``check_coverage`` of the unit with serial number (VIN) ``serial``, in one call.
+
+        What the workshop and integrations start from is the serial, not the registration:
+        the registration in force is the one not void, else the latest void one, as on the
+        serial's form. The result also names it (``registration``: its reference or False).
+        """
+        serial = (serial or "").strip()
+        registration = self.search(
+            [("lot_id.name", "=", serial)], order="is_void, date_start desc, id desc", limit=1,
+        ) if serial else self.browse()
+        if not registration:
+            return {
+                "coverage": "none", "registration": False,
+                "reason": _("Serial number %(serial)s has no warranty registration.", serial=serial or "-"),
+            }
+        return {**registration.check_coverage(date=date, mileage_km=mileage_km), "registration": registration.name}
+
     # Business helpers
 
     def _today(self):
