@@ -431,9 +431,12 @@ def scenario_3(args, sizes):
     with environment(args.addon, commit=False) as env:
         from odoo import api
         Registration = env["warranty.registration"]
-        # As a workshop user would (record rules apply); the admin is the user of the bench
-        Registration = Registration.with_user(env.ref("base.user_admin"))
-        Lot = env["stock.lot"].with_user(env.ref("base.user_admin"))
+        # As a user of the web client: record rules apply, and the request's context carries the
+        # language (without it, formatting the dates of the reason looks up the company's language)
+        user = env.ref("base.user_admin")
+        context = {"lang": user.lang or "en_US", "tz": user.tz or "UTC"}
+        Registration = Registration.with_user(user).with_context(**context)
+        Lot = env["stock.lot"].with_user(user).with_context(**context)
         results = {}
         for label, call in (
             ("coverage check by serial", lambda s: Registration.check_coverage_by_serial(s, when, 50000)),
