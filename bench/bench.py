@@ -720,7 +720,7 @@ def scenario_6(args, sizes):
                 ["cost_total:sum", "failure_count:sum", "days_in_service:avg", "odometer_km:avg"],
                 ["defect_code_id", "manufacturer_id"], lazy=False)),
             ("failure rates (wizard, 6 years)", failure_rates),
-            ("registrations pivot: model x state count", lambda: env["warranty.registration"].read_group(
+            ("registrations pivot: model x start year count", lambda: env["warranty.registration"].read_group(
                 [("is_void", "=", False)], ["__count"], ["product_id", "date_start:year"], lazy=False)),
             ("core anchor: repair.order pivot model x month", lambda: env["repair.order"].read_group(
                 [("state", "=", "done")], ["__count"], ["product_id", "schedule_date:month"], lazy=False)),
