@@ -14,3 +14,4 @@ from . import test_defect_register
 from . import test_quality_alert
 from . import test_recall
 from . import test_tour
+from . import test_query_budgets
