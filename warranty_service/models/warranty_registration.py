@@ -326,8 +326,12 @@ class WarrantyRegistration(models.Model):
         serial's form. The result also names it (``registration``: its reference or False).
         """
         serial = (serial or "").strip()
-        registration = self.search(
-            [("lot_id.name", "=", serial)], order="is_void, date_start desc, id desc", limit=1,
+        # One query finds the registration and reads what check_coverage needs
+        registration = self.search_fetch(
+            [("lot_id.name", "=", serial)],
+            ["name", "is_void", "void_reason", "date_start", "date_end", "mileage_limit_km", "date_end_extended",
+             "extension_mileage_limit_km", "extension_product_id", "date_expiry"],
+            order="is_void, date_start desc, id desc", limit=1,
         ) if serial else self.browse()
         if not registration:
             return {
