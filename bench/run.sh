@@ -57,7 +57,10 @@ done
 
 # Scenario 3 also measures XML-RPC against a server with 2 workers
 RPC_PORT="$(free_port)"
-odoo_bin -d "$ADDON_DB" --db-filter="^$ADDON_DB\$" --workers=2 --max-cron-threads=0 --http-port="$RPC_PORT" \
+# Started without the odoo_bin function, so that $! is the server itself and stopping it stops its workers
+"$VENV/bin/python" "$ODOO_SRC/odoo-bin" --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$PROJECT_DIR" \
+    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" \
+    -d "$ADDON_DB" --db-filter="^$ADDON_DB\$" --workers=2 --max-cron-threads=0 --http-port="$RPC_PORT" \
     --gevent-port="$(free_port)" --limit-time-real=600 --limit-time-cpu=600 --log-level=warn >>"$LOG" 2>&1 &
 SERVER_PID=$!
 echo "bench: scenario 3"
