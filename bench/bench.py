@@ -799,11 +799,20 @@ def main():
     import odoo  # noqa: F401
     from odoo.tools import config
     config.parse_config(args.odoo_args.split())
-    sizes = SIZES["quick" if args.quick else "full"]
+    sizes = dict(SIZES["quick" if args.quick else "full"])
+    # e.g. BENCH_SIZES='{"files": 2000}' to look at one scenario at another size
+    sizes.update(json.loads(os.environ.get("BENCH_SIZES") or "{}"))
+    profile = os.environ.get("BENCH_PROFILE")  # a file: cProfile of the scenario, to find where time goes
     func = {"fill": scenario_fill, "1": scenario_1, "2": scenario_2, "3": scenario_3, "4": scenario_4,
             "5": scenario_5, "6": scenario_6}[args.scenario]
     start = time.perf_counter()
-    rows = func(args, sizes)
+    if profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        rows = profiler.runcall(func, args, sizes)
+        profiler.dump_stats(profile)
+    else:
+        rows = func(args, sizes)
     seconds = time.perf_counter() - start
     with open(os.path.join(RESULTS, f"partial-{args.scenario}.json"), "w") as handle:
         json.dump({"seconds": seconds, "rows": rows}, handle, indent=1)

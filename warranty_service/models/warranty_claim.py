@@ -137,12 +137,19 @@ class WarrantyClaim(models.Model):
     @api.depends("amount_accepted", "state", "invoice_ids.amount_residual", "invoice_ids.amount_total",
                  "invoice_ids.state")
     def _compute_amount_paid(self):
+        # A grouped invoice is paid for each claim in proportion to its share of the total. Each
+        # invoice's lines are summed per claim once: filtering them for every claim made paying an
+        # invoice of 500 claims cost 250,000 comparisons
+        shares = {}
+        for move in self.invoice_ids.filtered(lambda m: m.state == "posted" and m.amount_total):
+            per_claim = shares[move.id] = defaultdict(float)
+            for line in move.invoice_line_ids:
+                per_claim[line.warranty_claim_id.id] += line.price_subtotal
         for claim in self:
             paid = 0.0
-            for move in claim.invoice_ids.filtered(lambda m: m.state == "posted" and m.amount_total):
-                # A grouped invoice is paid for each claim in proportion to its share of the total
-                share = sum(move.invoice_line_ids.filtered(lambda l: l.warranty_claim_id == claim).mapped("price_subtotal"))
-                paid += share * (1 - move.amount_residual / move.amount_total)
+            for move in claim.invoice_ids:
+                if move.id in shares:
+                    paid += shares[move.id][claim.id] * (1 - move.amount_residual / move.amount_total)
             claim.amount_paid = claim.currency_id.round(paid) if claim.currency_id else paid
             decided = claim.state in ("accepted", "partially_accepted", "paid")
             claim.amount_open = claim.amount_accepted - claim.amount_paid if decided else 0.0
