@@ -548,6 +548,20 @@ class WarrantyClaim(models.Model):
         if not journal:
             raise UserError(_("Company %(company)s has no miscellaneous journal to book warranty claims in.",
                               company=company.name))
+        # The analytic distribution models apply as core applies them, looked up once per account and
+        # partner: core's own compute would look them up once per line of these entries
+        distributions = {}
+        Account, Partner = self.env["account.account"], self.env["res.partner"]
+        for vals in line_vals:
+            key = (vals["account_id"], vals.get("partner_id"))
+            if key not in distributions:
+                partner = Partner.browse(key[1])
+                distributions[key] = Move.env["account.analytic.distribution.model"]._get_distribution({
+                    "product_id": False, "product_categ_id": False,
+                    "partner_id": partner.id, "partner_category_id": partner.category_id.ids,
+                    "account_prefix": Account.browse(key[0]).code, "company_id": company.id,
+                }) or False
+            vals["analytic_distribution"] = distributions[key]
         move = Move.create({
             "move_type": "entry",
             "journal_id": journal.id,
