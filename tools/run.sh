@@ -5,6 +5,7 @@ find_odoo
 ensure_venv
 ensure_postgres
 DB="${WARRANTY_DB:-warranty_demo}"
+addon_hash() { find "$PROJECT_DIR/warranty_service" -type f ! -name '*.pyc' | sort | xargs cat | sha1sum | cut -c1-40; }
 PORT="${HTTP_PORT:-8069}"
 if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
    || ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'warranty_service' AND state = 'installed'" 2>/dev/null | grep -q 1; then
@@ -12,6 +13,12 @@ if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | g
     dropdb --if-exists "$DB"
     createdb "$DB"
     odoo_bin -d "$DB" -i warranty_service --stop-after-init --log-level=warn
+    addon_hash > "$VENV/.demo-$DB.stamp"
+elif [ "$(cat "$VENV/.demo-$DB.stamp" 2>/dev/null)" != "$(addon_hash)" ]; then
+    # The addon changed since this database was made: bring its tables and views up to date
+    echo "warranty_service: updating warranty_service in $DB"
+    odoo_bin -d "$DB" -u warranty_service --stop-after-init --log-level=warn
+    addon_hash > "$VENV/.demo-$DB.stamp"
 fi
 cat <<MSG
 
