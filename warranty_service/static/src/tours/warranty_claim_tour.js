@@ -1,17 +1,12 @@
 import { registry } from "@web/core/registry";
+import { openSerialSteps } from "./tour_steps";
 
 // The warranty engineer claims a done repair from the manufacturer, submits the claim and prints the
 // reclamation act that goes with the part.
 registry.category("web_tour.tours").add("warranty_service_claim_tour", {
     url: "/odoo/action-warranty_service.stock_lot_action_warranty",
     steps: () => [
-        { content: "Type the serial number", trigger: ".o_searchview_input", run: "edit VIN-TOUR-C1" },
-        { content: "Search for it", trigger: ".o_searchview_input", run: "press Enter" },
-        {
-            content: "Open the unit",
-            trigger: ".o_data_row:contains('VIN-TOUR-C1') .o_data_cell[name='name']",
-            run: "click",
-        },
+        ...openSerialSteps("VIN-TOUR-C1"),
         { content: "Open its repairs", trigger: "button[name='action_lot_open_repairs']", run: "click" },
         { content: "Open the done repair", trigger: ".o_data_row .o_data_cell[name='name']", run: "click" },
         { content: "Claim it from the manufacturer", trigger: "button[name='action_create_warranty_claim']", run: "click" },

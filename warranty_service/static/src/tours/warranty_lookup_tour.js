@@ -1,24 +1,11 @@
 import { registry } from "@web/core/registry";
+import { openSerialSteps } from "./tour_steps";
 
 // A workshop master finds a unit by its serial (VIN), opens its warranty and prints the certificate.
 registry.category("web_tour.tours").add("warranty_service_lookup_tour", {
     url: "/odoo/action-warranty_service.stock_lot_action_warranty",
     steps: () => [
-        {
-            content: "Type the serial number in the search",
-            trigger: ".o_searchview_input",
-            run: "edit VIN-TOUR-1",
-        },
-        {
-            content: "Search for it",
-            trigger: ".o_searchview_input",
-            run: "press Enter",
-        },
-        {
-            content: "Open the unit",
-            trigger: ".o_data_row:contains('VIN-TOUR-1') .o_data_cell[name='name']",
-            run: "click",
-        },
+        ...openSerialSteps("VIN-TOUR-1"),
         {
             content: "The unit shows it is under warranty",
             trigger: ".o_form_view .o_field_widget[name='warranty_state']:contains('Under Warranty')",

@@ -1,17 +1,12 @@
 import { registry } from "@web/core/registry";
+import { openSerialSteps } from "./tour_steps";
 
 // The unit came in for something else: the workshop master sees its open recall campaign on the
 // serial and on the repair, and adds the campaign's labour and parts kit to the repair in one click.
 registry.category("web_tour.tours").add("warranty_service_recall_tour", {
     url: "/odoo/action-warranty_service.stock_lot_action_warranty",
     steps: () => [
-        { content: "Type the serial number", trigger: ".o_searchview_input", run: "edit VIN-TOUR-RC1" },
-        { content: "Search for it", trigger: ".o_searchview_input", run: "press Enter" },
-        {
-            content: "Open the unit",
-            trigger: ".o_data_row:contains('VIN-TOUR-RC1') .o_data_cell[name='name']",
-            run: "click",
-        },
+        ...openSerialSteps("VIN-TOUR-RC1"),
         {
             content: "The serial shows its open campaign",
             trigger: ".o_form_view .alert-danger:contains('Open recall campaign'):contains('Tour brake hose')",

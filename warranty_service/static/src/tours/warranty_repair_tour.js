@@ -1,17 +1,12 @@
 import { registry } from "@web/core/registry";
+import { openSerialSteps } from "./tour_steps";
 
 // The workshop master opens the repair of a unit from its serial, sees the coverage, records the
 // diagnosis and the labour, completes the repair and prints the repair act.
 registry.category("web_tour.tours").add("warranty_service_repair_tour", {
     url: "/odoo/action-warranty_service.stock_lot_action_warranty",
     steps: () => [
-        { content: "Type the serial number", trigger: ".o_searchview_input", run: "edit VIN-TOUR-R1" },
-        { content: "Search for it", trigger: ".o_searchview_input", run: "press Enter" },
-        {
-            content: "Open the unit",
-            trigger: ".o_data_row:contains('VIN-TOUR-R1') .o_data_cell[name='name']",
-            run: "click",
-        },
+        ...openSerialSteps("VIN-TOUR-R1"),
         { content: "Open its repairs", trigger: "button[name='action_lot_open_repairs']", run: "click" },
         { content: "Open the repair", trigger: ".o_data_row .o_data_cell[name='name']", run: "click" },
         {
