@@ -110,8 +110,7 @@ class WarrantyRecall(models.Model):
         lines = self.line_ids.filtered(lambda l: l.state == "open" and not l.notified and l.partner_id.email)
         if not lines:
             raise UserError(_("No owner with an e-mail address is left to inform."))
-        for line in lines:
-            template.send_mail(line.id)
+        template.send_mail_batch(lines.ids)
         lines.write({"notified": True})
         self.message_post(body=_("%(count)s owner(s) informed of the campaign.", count=len(lines)))
         return True

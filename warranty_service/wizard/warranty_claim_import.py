@@ -98,11 +98,10 @@ class WarrantyClaimImport(models.TransientModel):
 
 class WarrantyClaimImportRow(models.TransientModel):
     _name = "warranty.claim.import.row"
+    _inherit = "warranty.csv.import.row.mixin"
     _description = "Row of a Manufacturer's Decision File"
-    _order = "status desc, row_number"
 
     wizard_id = fields.Many2one("warranty.claim.import", required=True, ondelete="cascade")
-    row_number = fields.Integer(string="Row")
     claim_number = fields.Char(string="Claim")
     line_ref = fields.Char(string="Line")
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
@@ -110,5 +109,3 @@ class WarrantyClaimImportRow(models.TransientModel):
     accepted_amount = fields.Float(string="Accepted")
     rejection_code = fields.Char(string="Rejection Code")
     manufacturer_reference = fields.Char(string="Manufacturer Reference")
-    status = fields.Selection([("ok", "OK"), ("error", "Error")], required=True, default="ok")
-    message = fields.Char(string="Problem")

@@ -92,3 +92,15 @@ class WarrantyCsvImportMixin(models.AbstractModel):
     def _check_file(self, row_values):
         """Preview rows for what is wrong with the file as a whole (none by default)."""
         return []
+
+
+class WarrantyCsvImportRowMixin(models.AbstractModel):
+    """A previewed row of an imported file: where it is in the file, and whether it can be applied."""
+
+    _name = "warranty.csv.import.row.mixin"
+    _description = "Row of an Imported Warranty File"
+    _order = "status desc, row_number"
+
+    row_number = fields.Integer(string="Row")
+    status = fields.Selection([("ok", "OK"), ("error", "Error")], required=True, default="ok")
+    message = fields.Char(string="Problem")

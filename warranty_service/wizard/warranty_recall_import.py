@@ -110,16 +110,14 @@ class WarrantyRecallImport(models.TransientModel):
 
 class WarrantyRecallImportRow(models.TransientModel):
     _name = "warranty.recall.import.row"
+    _inherit = "warranty.csv.import.row.mixin"
     _description = "Row of a Recall Serial List"
-    _order = "status desc, row_number"
 
     wizard_id = fields.Many2one("warranty.recall.import", required=True, ondelete="cascade")
-    row_number = fields.Integer(string="Row")
     serial = fields.Char(string="Serial")
     default_code = fields.Char(string="Product Code")
     lot_id = fields.Many2one("stock.lot", string="Unit")
     product_id = fields.Many2one("product.product", string="Product")
     partner_id = fields.Many2one("res.partner", string="Owner")
     already_listed = fields.Boolean(string="Already Listed")
-    status = fields.Selection([("ok", "OK"), ("error", "Error")], required=True, default="ok")
-    message = fields.Char(string="Note")
+    message = fields.Char(string="Note")  # not always a problem: "already listed"

@@ -80,16 +80,13 @@ class WarrantyRemittanceImport(models.TransientModel):
 
 class WarrantyRemittanceImportRow(models.TransientModel):
     _name = "warranty.remittance.import.row"
+    _inherit = "warranty.csv.import.row.mixin"
     _description = "Row of a Manufacturer's Remittance"
-    _order = "status desc, row_number"
 
     wizard_id = fields.Many2one("warranty.remittance.import", required=True, ondelete="cascade")
-    row_number = fields.Integer(string="Row")
     claim_number = fields.Char(string="Claim")
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
     invoice_id = fields.Many2one("account.move", string="Invoice")
     amount_paid = fields.Float(string="Paid")
     payment_reference = fields.Char(string="Payment Reference")
     payment_date = fields.Date(string="Date")
-    status = fields.Selection([("ok", "OK"), ("error", "Error")], required=True, default="ok")
-    message = fields.Char(string="Problem")
