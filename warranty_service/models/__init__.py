@@ -19,6 +19,7 @@ from . import res_company
 from . import res_config_settings
 from . import warranty_claim
 from . import warranty_claim_line
+from . import warranty_claim_returned_parts
 from . import account_move
 from . import account_move_line
 from . import warranty_quality_alert

@@ -1,7 +1,5 @@
-from datetime import timedelta
-
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 
 class WarrantyClaimLine(models.Model):
@@ -25,24 +23,6 @@ class WarrantyClaimLine(models.Model):
     amount_claimed = fields.Monetary(string="Claimed", compute="_compute_amount_claimed", store=True)
     amount_accepted = fields.Monetary(string="Accepted", copy=False)
     amount_rejected = fields.Monetary(string="Rejected", compute="_compute_amount_rejected", store=True)
-    return_required = fields.Boolean(
-        string="Return Part", help="The manufacturer wants the defective part: it is kept in the warranty returns.",
-    )
-    returned_lot_id = fields.Many2one(
-        "stock.lot", string="Part Tag / Serial", check_company=True,
-        help="The defective part's own serial number or tag, when it has one.",
-    )
-    return_state = fields.Selection(
-        [("none", "Not Requested"), ("kept", "Kept"), ("shipped", "Shipped to Manufacturer"), ("scrapped", "Scrapped")],
-        string="Part Status", default="none", required=True, copy=False, readonly=True,
-        help="Kept: the defective part waits in the warranty returns.\n"
-        "Shipped: it went back to the manufacturer, who asked for it.\n"
-        "Scrapped: nobody asked for it within the retention period.",
-    )
-    return_until = fields.Date(
-        string="Keep Until", compute="_compute_return_until", store=True,
-        help="The part may be scrapped after this date unless the manufacturer asks for it.",
-    )
     manufacturer_id = fields.Many2one(related="claim_id.manufacturer_id", store=True, string="Manufacturer")
     submission_date = fields.Date(related="claim_id.submission_date", store=True, string="Submitted On")
     rejection_code = fields.Char(string="Rejection Code", copy=False)
@@ -65,32 +45,6 @@ class WarrantyClaimLine(models.Model):
         for line in self:
             line.amount_claimed = line.currency_id.round(line.quantity * line.price_unit) if line.currency_id \
                 else line.quantity * line.price_unit
-
-    @api.depends("claim_id.submission_date", "claim_id.manufacturer_id.warranty_parts_retention_days")
-    def _compute_return_until(self):
-        for line in self:
-            days = line.claim_id.manufacturer_id.warranty_parts_retention_days
-            submitted = line.claim_id.submission_date
-            line.return_until = submitted + timedelta(days=days) if submitted else False
-
-    def action_scrap_expired_parts(self):
-        """Scrap the kept parts whose retention period is over, in one action."""
-        today = fields.Date.context_today(self)
-        lines = self.filtered(lambda l: l.return_state == "kept" and l.return_until and l.return_until < today)
-        if not lines:
-            raise UserError(_("None of these parts is kept past its retention period."))
-        scraps = self.env["stock.scrap"].create([{
-            "product_id": line.product_id.id,
-            "scrap_qty": line.quantity,
-            "product_uom_id": line.product_id.uom_id.id,
-            "lot_id": line.returned_lot_id.id,
-            "location_id": line.claim_id._get_returns_location().id,
-            "origin": line.claim_id.name,
-            "company_id": line.company_id.id,
-        } for line in lines])
-        scraps.do_scrap()
-        lines.write({"return_state": "scrapped"})
-        return True
 
     @api.depends("amount_claimed", "amount_accepted", "claim_id.state")
     def _compute_amount_rejected(self):
