@@ -351,6 +351,10 @@ class RepairOrder(models.Model):
 
     def action_create_warranty_claim(self):
         """Claim the cost of done, manufacturer-covered repairs: one claim per repair, in one batch."""
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            raise AccessError(_("Only the workshop or a Warranty Manager makes warranty claims from repairs."))
+        # Two clicks at once both pass the check below: the claims' exclusion constraint (one open claim per
+        # repair) refuses the second with its message
         for repair in self:
             if repair.state != "done":
                 raise UserError(_("Repair %(repair)s is not done: claim it once the work is finished.",
@@ -367,6 +371,8 @@ class RepairOrder(models.Model):
             if repair.warranty_coverage == "manufacturer" and not repair._get_warranty_manufacturer():
                 raise UserError(_("Repair %(repair)s has no manufacturer to claim from: set it on the product.",
                                   repair=repair.name))
+        # A claim cancelled in this transaction no longer counts for the database's one-open-claim rule
+        self.env["warranty.claim"].flush_model(["state"])
         claims = self.env["warranty.claim"].create([repair._prepare_warranty_claim_vals() for repair in self])
         if len(claims) == 1:
             return {"type": "ir.actions.act_window", "res_model": "warranty.claim", "res_id": claims.id,
@@ -421,7 +427,7 @@ class RepairOrder(models.Model):
                 "quantity": hours,
                 "price_unit": recall.claim_labor_rate if recall else manufacturer.warranty_labor_rate,
             }))
-        repair_date = fields.Datetime.context_timestamp(self, self.date_done or fields.Datetime.now()).date()
+        repair_date = self.env["warranty.claim"]._get_repair_date(self)
         vals = {
             "manufacturer_id": manufacturer.id,
             "company_id": self.company_id.id,

@@ -2,8 +2,24 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
+
+# Written by the action methods only (they write with sudo), never through write()/create() of a user: the
+# life cycle, the money booked and the numbering
+CLAIM_ACTION_FIELDS = frozenset({
+    "name", "state", "submission_date", "revision", "is_accrued", "write_off_move_id", "amount_written_off",
+    "rebill_move_id", "rebill_reason", "date_paid", "invoice_ids", "deadline_date", "amount_claimed",
+    "amount_accepted", "amount_rejected", "reimbursement_state", "amount_paid", "amount_open", "days_to_payment",
+    "acceptance_rate",
+})
+# Set when the claim is made: what it is about never changes afterwards
+CLAIM_FIXED_FIELDS = frozenset({"company_id", "repair_id", "recall_id", "registration_id"})
+# What the claim says: the workshop writes it while the claim is a draft, then it is frozen for everyone
+CLAIM_CONTENT_FIELDS = frozenset({
+    "manufacturer_id", "lot_id", "product_id", "partner_id", "failure_date", "repair_date", "odometer_km",
+    "defect_code_ids", "causal_part_id", "failure_cause", "late_reason",
+})
 
 
 class WarrantyClaim(models.Model):
@@ -18,7 +34,8 @@ class WarrantyClaim(models.Model):
                        default=lambda self: self.env._("New"))
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    manufacturer_id = fields.Many2one("res.partner", string="Manufacturer", required=True, index=True, tracking=True)
+    manufacturer_id = fields.Many2one("res.partner", string="Manufacturer", required=True, index=True, tracking=True,
+                                      check_company=True)
     # The repair and the unit
     repair_id = fields.Many2one("repair.order", string="Repair Order", index="btree_not_null", check_company=True,
                                 readonly=True)
@@ -28,10 +45,11 @@ class WarrantyClaim(models.Model):
     lot_id = fields.Many2one("stock.lot", string="Serial Number", check_company=True, index="btree_not_null")
     product_id = fields.Many2one("product.product", string="Unit", check_company=True)
     partner_id = fields.Many2one("res.partner", string="Customer", check_company=True)
-    failure_date = fields.Date(string="Failure Date")
-    repair_date = fields.Date(string="Repair Date")
+    failure_date = fields.Date(string="Failure Date", tracking=True)
+    repair_date = fields.Date(string="Repair Date", tracking=True,
+                              help="The day the repair was completed; a claim made from a repair takes it from the repair.")
     odometer_km = fields.Integer(string="Odometer (km)")
-    defect_code_ids = fields.Many2many("warranty.defect.code", string="Defect Codes")
+    defect_code_ids = fields.Many2many("warranty.defect.code", string="Defect Codes", check_company=True)
     causal_part_id = fields.Many2one("product.product", string="Causal Part", check_company=True)
     failure_cause = fields.Text(string="Failure Cause")
     # Money
@@ -58,12 +76,17 @@ class WarrantyClaim(models.Model):
     )
     submission_date = fields.Date(string="Submitted On", readonly=True, copy=False)
     deadline_date = fields.Date(
-        string="Deadline", compute="_compute_deadline_date", store=True, readonly=False, index=True,
-        help="Last day to submit: the repair date plus the manufacturer's claim deadline.",
+        string="Deadline", compute="_compute_deadline_date", store=True, index=True,
+        help="Last day to submit: the repair date plus the manufacturer's claim deadline. Only a Warranty "
+        "Manager submits a claim after it, with the reason.",
     )
     deadline_state = fields.Selection(
         [("ok", "On Time"), ("soon", "Due Soon"), ("overdue", "Overdue")],
         compute="_compute_deadline_state", string="Deadline Status",
+    )
+    is_warranty_manager = fields.Boolean(
+        compute="_compute_is_warranty_manager",
+        help="The current user may move the repair date and submit late (the form opens those fields to them).",
     )
     late_reason = fields.Text(string="Late Submission Reason", tracking=True, copy=False,
                               help="Why a Warranty Manager let this claim go out after its deadline.")
@@ -76,7 +99,7 @@ class WarrantyClaim(models.Model):
     # Reimbursement
     invoice_ids = fields.Many2many(
         "account.move", "warranty_claim_account_move_rel", "claim_id", "move_id",
-        string="Reimbursement Documents", copy=False, readonly=True,
+        string="Reimbursement Documents", copy=False, readonly=True, check_company=True,
         help="The invoice to the manufacturer, or the credit note expected from it.",
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
@@ -125,6 +148,12 @@ class WarrantyClaim(models.Model):
 
     _sql_constraints = [
         ("name_company_uniq", "UNIQUE(name, company_id)", "A claim number must be unique."),
+        # Parallel "Create Warranty Claim" clicks on one repair: only the database can refuse all but one
+        (
+            "repair_open_claim_uniq",
+            "EXCLUDE (repair_id WITH =) WHERE (repair_id IS NOT NULL AND state != 'cancel')",
+            "This repair already has a warranty claim: open it from the repair instead of creating another one.",
+        ),
     ]
 
     @api.depends("line_ids.amount_claimed", "line_ids.amount_accepted", "state")
@@ -134,6 +163,10 @@ class WarrantyClaim(models.Model):
             decided = claim.state in ("accepted", "partially_accepted", "rejected", "paid")
             claim.amount_accepted = sum(claim.line_ids.mapped("amount_accepted")) if decided else 0.0
             claim.amount_rejected = claim.amount_claimed - claim.amount_accepted if decided else 0.0
+
+    @api.depends_context("uid")
+    def _compute_is_warranty_manager(self):
+        self.is_warranty_manager = self._is_warranty_manager()
 
     def _compute_invoice_count(self):
         for claim in self:
@@ -219,8 +252,32 @@ class WarrantyClaim(models.Model):
             else:
                 claim.deadline_state = "ok"
 
+    @api.constrains("defect_code_ids", "company_id")
+    def _check_defect_codes_company(self):
+        # check_company on a many2many passes when one of the records fits: each code must. sudo: the codes of
+        # another company are exactly those the user cannot read
+        for claim in self.sudo():
+            foreign = claim.defect_code_ids.filtered(lambda code: code.company_id not in (claim.company_id, code.browse()))
+            if foreign:
+                raise ValidationError(_(
+                    "Defect code %(code)s belongs to %(company)s: claim %(name)s of %(claim_company)s uses its own "
+                    "company's codes.", code=foreign[0].code, company=foreign[0].company_id.name, name=claim.name,
+                    claim_company=claim.company_id.name,
+                ))
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            self._check_create_rights(vals_list)
+        # A claim made from a repair states the repair's date and registration: the deadline and the coverage
+        # run from them, and only a Warranty Manager states another repair date
+        is_manager = self._is_warranty_manager()
+        for vals in vals_list:
+            if vals.get("repair_id"):
+                repair = self.env["repair.order"].browse(vals["repair_id"])
+                vals["registration_id"] = repair.warranty_registration_id.id
+                if not (is_manager and vals.get("repair_date")):
+                    vals["repair_date"] = self._get_repair_date(repair)
         new = self.env._("New")
         # Each manufacturer numbers its own claims: one allocation per manufacturer, not per claim
         to_name = defaultdict(list)
@@ -233,6 +290,10 @@ class WarrantyClaim(models.Model):
                 vals["name"] = name
         return super().create(vals_list)
 
+    def write(self, vals):
+        self._check_write_rights(vals)
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
         if any(claim.state not in ("draft", "cancel") for claim in self):
@@ -240,8 +301,10 @@ class WarrantyClaim(models.Model):
 
     def action_submit(self):
         """Send the claim to the manufacturer: complete, on time (or overridden), parts set aside."""
+        self._check_group("warranty_service.group_warranty_workshop",
+                          _("Only the workshop or a Warranty Manager submits warranty claims."))
         today = fields.Date.context_today(self)
-        is_manager = self.env.su or self.env.user.has_group("warranty_service.group_warranty_manager")
+        is_manager = self._is_warranty_manager()
         for claim in self:
             if claim.state != "draft":
                 raise UserError(_("Claim %(name)s is not a draft: it cannot be submitted.", name=claim.name))
@@ -270,44 +333,54 @@ class WarrantyClaim(models.Model):
                         name=claim.name,
                     ))
         self._check_claims_accounting()
-        self.write({"state": "submitted", "submission_date": today})
+        # sudo: the state and the submission date are written by this action only (see _check_write_rights)
+        self.sudo().write({"state": "submitted", "submission_date": today})
         self._set_aside_returned_parts()
         self._post_submission_accrual()
         return True
 
     def action_accept(self):
-        """Record the manufacturer's acceptance; lines without an accepted amount are accepted in full."""
+        """Record the manufacturer's decision: lines still pending are accepted in full, the claim follows its lines.
+
+        Clicking *Accepted* means "what I did not decide line by line is paid as claimed": each pending line
+        becomes ``accepted`` at its claimed amount. Lines already decided keep their decision (``partial``, or
+        ``rejected`` at 0.00 with the manufacturer's rejection code). The claim is then Accepted (all lines
+        accepted), Rejected (all rejected) or Partially Accepted.
+        """
+        self._check_decision_rights()
         self._check_decidable()
-        decisions = {
-            line: line.amount_accepted or (0.0 if line.rejection_code else line.amount_claimed)
-            for line in self.line_ids
-        }
-        self._check_not_below_invoiced(decisions)
-        for claim in self:
-            for line in claim.line_ids.filtered(lambda l: not l.amount_accepted and not l.rejection_code):
-                line.amount_accepted = line.amount_claimed
-            short = claim.line_ids.filtered(
-                lambda l: claim.currency_id.compare_amounts(l.amount_accepted, l.amount_claimed) < 0
-            )
-            claim.state = "partially_accepted" if short else "accepted"
+        lines = self.line_ids
+        self._check_not_below_invoiced({
+            line: line.amount_claimed if line.decision == "pending" else line.amount_accepted for line in lines
+        })
+        pending = lines.filtered(lambda l: l.decision == "pending")
+        # sudo: decisions are written by the decision actions; the amount follows the decision per line
+        pending.sudo().write({"decision": "accepted"})
+        self._apply_line_decisions()
         # An earlier revision's write-off is undone: the manufacturer pays after all
-        self.filtered("write_off_move_id")._reverse_write_off()
+        self.filtered(lambda c: c.state != "rejected" and c.write_off_move_id)._reverse_write_off()
         return True
 
     def action_reject(self, reason=None):
         """Record the manufacturer's rejection of the whole claim, with its reason."""
+        self._check_decision_rights()
         self._check_decidable()
         self._check_not_below_invoiced({line: 0.0 for line in self.line_ids})
         for claim in self:
-            reason = reason or claim.rejection_reason
-            if not (reason or "").strip():
+            claim_reason = reason or claim.rejection_reason
+            if not (claim_reason or "").strip():
                 raise UserError(_("Enter the manufacturer's reason for rejecting claim %(name)s.", name=claim.name))
-            claim.write({"rejection_reason": reason, "state": "rejected"})
-            claim.line_ids.write({"amount_accepted": 0.0})
+            # sudo: state and decisions are written by the decision actions only
+            claim.sudo().write({"rejection_reason": claim_reason, "state": "rejected"})
+            # Every line is rejected; one without a code of its own carries the claim's reason as its code
+            claim.line_ids.filtered(lambda l: not l.rejection_code).sudo().write({"rejection_code": claim_reason})
+            claim.line_ids.sudo().write({"decision": "rejected", "amount_accepted": 0.0})
         return True
 
     def action_resubmit(self):
         """Reopen a rejected or partially accepted claim as a new revision, keeping its history."""
+        self._check_group("warranty_service.group_warranty_workshop",
+                          _("Only the workshop or a Warranty Manager corrects and resubmits warranty claims."))
         for claim in self:
             if claim.state not in ("rejected", "partially_accepted"):
                 raise UserError(_(
@@ -319,23 +392,45 @@ class WarrantyClaim(models.Model):
                     "credit that invoice before resubmitting the claim.",
                     name=claim.name, invoice=claim.rebill_move_id.display_name,
                 ))
+        for claim in self:
+            # The revision's figures stay in the history: the next revision starts from them in draft
+            figures = "; ".join(
+                self.env._("%(line)s: %(quantity)s x %(price)s = %(claimed)s, %(decision)s %(accepted)s%(code)s",
+                  line=line.name, quantity=line.quantity, price=line.price_unit, claimed=line.amount_claimed,
+                  decision=line._get_decision_label(), accepted=line.amount_accepted,
+                  code=f" ({line.rejection_code})" if line.rejection_code else "")
+                for line in claim.line_ids
+            )
             claim.message_post(body=_(
-                "Revision %(revision)s closed: %(accepted)s accepted of %(claimed)s claimed. %(reason)s",
+                "Revision %(revision)s closed: %(accepted)s accepted of %(claimed)s claimed. %(reason)s "
+                "Lines: %(figures)s",
                 revision=claim.revision, accepted=claim.amount_accepted, claimed=claim.amount_claimed,
-                reason=claim.rejection_reason or "",
+                reason=claim.rejection_reason or "", figures=figures,
             ))
-            claim.write({
+            # sudo: the life cycle and the revision are written by this action only
+            claim.sudo().write({
                 "state": "draft", "revision": claim.revision + 1, "submission_date": False,
                 "rejection_reason": False,
             })
-            claim.line_ids.write({"amount_accepted": 0.0, "rejection_code": False})
+        self.line_ids.sudo().write({"decision": "pending", "amount_accepted": 0.0, "rejection_code": False})
         return True
 
     def action_cancel(self):
-        """Withdraw the claim."""
-        if any(claim.state in ("paid", "accepted", "partially_accepted") for claim in self):
-            raise UserError(_("An accepted or paid claim cannot be cancelled."))
-        self.write({"state": "cancel"})
+        """Withdraw the claim: the workshop cancels its drafts, a Warranty Manager a claim already sent."""
+        self._check_group("warranty_service.group_warranty_workshop",
+                          _("Only the workshop or a Warranty Manager cancels warranty claims."))
+        for claim in self:
+            if claim.state not in ("draft", "submitted", "rejected"):
+                raise UserError(_(
+                    "Claim %(name)s is %(state)s: only a draft, submitted or rejected claim can be cancelled.",
+                    name=claim.name, state=claim._get_state_label(),
+                ))
+        if any(claim.state != "draft" for claim in self) and not self._is_warranty_manager():
+            raise AccessError(_(
+                "A claim sent to the manufacturer is withdrawn by a Warranty Manager only: cancel drafts only."
+            ))
+        # sudo: the state is written by the actions only
+        self.sudo().write({"state": "cancel"})
         return True
 
     def action_create_invoice(self):
@@ -392,7 +487,8 @@ class WarrantyClaim(models.Model):
             ]
         move = self._post_warranty_entry("write_off", _("Rejected warranty claims written off"), line_vals)
         for claim in self:
-            claim.write({"write_off_move_id": move.id, "amount_written_off": amounts[claim.id]})
+            # sudo: the write-off fields are written by this action only
+            claim.sudo().write({"write_off_move_id": move.id, "amount_written_off": amounts[claim.id]})
             claim.message_post(body=_("%(amount)s rejected by the manufacturer written off (%(entry)s).",
                                       amount=amounts[claim.id], entry=move.name))
         return True
@@ -428,7 +524,8 @@ class WarrantyClaim(models.Model):
                     "warranty_claim_id": claim.id,
                 })],
             })
-            claim.write({"rebill_move_id": invoice.id, "rebill_reason": reason})
+            # sudo: the re-billing fields are written by this action only
+            claim.sudo().write({"rebill_move_id": invoice.id, "rebill_reason": reason})
             invoices |= invoice
         return self._action_open_moves(invoices, _("Re-billed to Customers"))
 
@@ -515,7 +612,8 @@ class WarrantyClaim(models.Model):
                 if not claim.currency_id.is_zero(total):
                     line_vals.append({"name": claim.name, "account_id": accrual_account.id, "balance": total,
                                       "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id})
-            company_claims.is_accrued = True
+            # sudo: the booking flag is written by the submission only
+            company_claims.sudo().is_accrued = True
             if line_vals:
                 company_claims._post_warranty_entry("accrual", _("Warranty claims submitted"), line_vals)
 
@@ -614,7 +712,8 @@ class WarrantyClaim(models.Model):
             for claim in claims:
                 claim.message_post(body=_("Write-off of %(amount)s reversed (%(entry)s): the resubmitted claim was accepted.",
                                           amount=claim.amount_written_off, entry=move.name))
-        self.write({"write_off_move_id": False, "amount_written_off": 0.0})
+        # sudo: the write-off fields are written by the claim's actions only
+        self.sudo().write({"write_off_move_id": False, "amount_written_off": 0.0})
 
 
     def _prepare_reimbursement_move_vals(self, manufacturer, invoiced=None):
@@ -664,13 +763,12 @@ class WarrantyClaim(models.Model):
         """Claims follow their reimbursement: paid when it is, back to their decision when a payment is undone."""
         self.invalidate_recordset(["reimbursement_state"])
         for claim in self:
+            # sudo: whoever registers the payment moves the claim; its state is written by the claim's code only
             if claim.state in ("accepted", "partially_accepted") and claim.reimbursement_state == "paid":
-                claim.write({"state": "paid", "date_paid": fields.Date.context_today(claim)})
+                claim.sudo().write({"state": "paid", "date_paid": fields.Date.context_today(claim)})
             elif claim.state == "paid" and claim.reimbursement_state != "paid":
-                short = claim.line_ids.filtered(
-                    lambda l: claim.currency_id.compare_amounts(l.amount_accepted, l.amount_claimed) < 0
-                )
-                claim.write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
+                short = claim.line_ids.filtered(lambda l: l.decision != "accepted")
+                claim.sudo().write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
 
     def _check_decidable(self):
         for claim in self:
@@ -678,3 +776,114 @@ class WarrantyClaim(models.Model):
                 raise UserError(_(
                     "Claim %(name)s was not submitted: the manufacturer has nothing to decide.", name=claim.name,
                 ))
+
+    def _apply_line_decisions(self):
+        """The claim follows its decided lines: all accepted, all rejected, or partially accepted."""
+        for claim in self:
+            decisions = set(claim.line_ids.mapped("decision"))
+            if decisions == {"accepted"}:
+                vals = {"state": "accepted"}
+            elif decisions == {"rejected"}:
+                codes = ", ".join(sorted(set(claim.line_ids.mapped("rejection_code"))))
+                vals = {"state": "rejected", "rejection_reason": claim.rejection_reason or _(
+                    "Every line rejected by the manufacturer (%(codes)s).", codes=codes)}
+            else:
+                vals = {"state": "partially_accepted"}
+            # sudo: the state is written by the decision actions only
+            claim.sudo().write(vals)
+
+    def _check_group(self, group, message):
+        """Refuse the callers outside ``group`` (the superuser, i.e. code running with sudo, passes)."""
+        if not self.env.su and not self.env.user.has_group(group):
+            raise AccessError(message)
+
+    def _check_decision_rights(self):
+        self._check_group("warranty_service.group_warranty_accountant", _(
+            "Only a Warranty Accountant or Manager records the manufacturer's decision on a claim."
+        ))
+
+    def _is_warranty_manager(self):
+        return self.env.su or self.env.user.has_group("warranty_service.group_warranty_manager")
+
+    def _get_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    @api.model
+    def _check_create_rights(self, vals_list):
+        """What a user may state when creating a claim: its content, never its life cycle or its money."""
+        for vals in vals_list:
+            protected = [name for name in CLAIM_ACTION_FIELDS & set(vals)
+                         if vals[name] and not (name == "state" and vals[name] == "draft")
+                         and not (name == "name" and vals[name] == self.env._("New"))]
+            if protected:
+                raise AccessError(_(
+                    "A new claim is a draft: %(fields)s are set by its actions (submit, decide, invoice), "
+                    "not by hand.", fields=self._describe_fields(protected),
+                ))
+            if not vals.get("repair_id") and not self._is_warranty_manager():
+                raise AccessError(_(
+                    "Claims are made from done repairs (Create Warranty Claim on the repair); only a Warranty "
+                    "Manager writes a claim by hand."
+                ))
+
+    def _check_write_rights(self, vals):
+        """Who may change what: the model enforces what the form shows (see the README's roles table).
+
+        The life cycle and the money are written by the actions only (with sudo); what the claim says is
+        written by the workshop while it is a draft and frozen for everyone once it is sent; the manufacturer's
+        reference and reason are recorded by a Warranty Accountant or Manager while the claim is decided.
+        """
+        names = set(vals)
+        trusted = self.env.su
+        if not trusted:
+            protected = names & (CLAIM_ACTION_FIELDS | CLAIM_FIXED_FIELDS)
+            if protected:
+                raise AccessError(_(
+                    "%(fields)s of a warranty claim change only through its actions (submit, decide, resubmit, "
+                    "invoice), not by editing the claim.", fields=self._describe_fields(protected),
+                ))
+        content = names & CLAIM_CONTENT_FIELDS
+        if content:
+            sent = self.filtered(lambda c: c.state != "draft")
+            if sent:
+                raise UserError(_(
+                    "Claim %(name)s was sent to the manufacturer: its unit, dates and diagnosis (%(fields)s) cannot "
+                    "change any more. Once the manufacturer has decided, correct it with Resubmit.",
+                    name=sent[0].name, fields=self._describe_fields(content),
+                ))
+            if not trusted:
+                self._check_group("warranty_service.group_warranty_workshop", _(
+                    "Only the workshop or a Warranty Manager prepares warranty claims."
+                ))
+                if not self._is_warranty_manager():
+                    if "late_reason" in content:
+                        raise AccessError(_("Only a Warranty Manager lets a claim go out after its deadline."))
+                    from_repair = self.filtered("repair_id")
+                    if "repair_date" in content and from_repair:
+                        raise AccessError(_(
+                            "Claim %(name)s takes its repair date from repair %(repair)s: only a Warranty Manager "
+                            "can change it (and with it the claim's deadline).",
+                            name=from_repair[0].name, repair=from_repair[0].repair_id.name,
+                        ))
+        if not trusted and "manufacturer_reference" in names:
+            for claim in self:
+                if claim.state == "draft":
+                    claim._check_group("warranty_service.group_warranty_workshop", _(
+                        "Only the workshop or a Warranty Manager prepares warranty claims."
+                    ))
+                elif claim.state == "cancel":
+                    raise UserError(_("Claim %(name)s is cancelled.", name=claim.name))
+                else:
+                    claim._check_decision_rights()
+        if not trusted and "rejection_reason" in names:
+            self._check_decision_rights()
+            self._check_decidable()
+
+    def _describe_fields(self, names):
+        return ", ".join(sorted(self._fields[name]._description_string(self.env) for name in names))
+
+    @api.model
+    def _get_repair_date(self, repair):
+        """The day ``repair`` was completed, in the user's time zone: the claim's deadline runs from it."""
+        return fields.Datetime.context_timestamp(self, repair.date_done or fields.Datetime.now()).date()

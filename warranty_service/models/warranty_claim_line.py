@@ -1,5 +1,17 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# What the line claims: written by the workshop while its claim is a draft, frozen for everyone afterwards
+LINE_CONTENT_FIELDS = frozenset({
+    "line_type", "product_id", "labor_operation_id", "name", "quantity", "price_unit", "hours_override_reason",
+    "return_required",
+})
+# The manufacturer's decision: recorded by a Warranty Accountant or Manager while the claim is submitted
+LINE_DECISION_FIELDS = frozenset({"decision", "amount_accepted", "rejection_code"})
+# Computed or related: never written by hand
+LINE_COMPUTED_FIELDS = frozenset({"amount_claimed", "amount_rejected", "company_id", "manufacturer_id", "submission_date"})
 
 
 class WarrantyClaimLine(models.Model):
@@ -8,7 +20,8 @@ class WarrantyClaimLine(models.Model):
     _order = "claim_id, sequence, id"
     _check_company_auto = True
 
-    claim_id = fields.Many2one("warranty.claim", string="Claim", required=True, index=True, ondelete="cascade")
+    claim_id = fields.Many2one("warranty.claim", string="Claim", required=True, index=True, ondelete="cascade",
+                               check_company=True)
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="claim_id.currency_id")
@@ -21,7 +34,15 @@ class WarrantyClaimLine(models.Model):
     quantity = fields.Float(string="Quantity", required=True, default=1.0, digits="Product Unit of Measure")
     price_unit = fields.Monetary(string="Unit Price", required=True)
     amount_claimed = fields.Monetary(string="Claimed", compute="_compute_amount_claimed", store=True)
-    amount_accepted = fields.Monetary(string="Accepted", copy=False)
+    decision = fields.Selection(
+        [("pending", "Pending"), ("accepted", "Accepted"), ("partial", "Partially Accepted"), ("rejected", "Rejected")],
+        string="Decision", default="pending", required=True, copy=False, index=True,
+        help="The manufacturer's decision on this line.\nPending: not decided yet (Accepted on the claim accepts it "
+        "in full).\nAccepted: paid as claimed.\nPartially Accepted: paid less than claimed.\nRejected: 0.00 paid, "
+        "with the manufacturer's rejection code.",
+    )
+    amount_accepted = fields.Monetary(string="Accepted", copy=False,
+                                      help="What the manufacturer pays for this line; 0.00 means the line is rejected.")
     amount_rejected = fields.Monetary(string="Rejected", compute="_compute_amount_rejected", store=True)
     manufacturer_id = fields.Many2one(related="claim_id.manufacturer_id", store=True, string="Manufacturer")
     submission_date = fields.Date(related="claim_id.submission_date", store=True, string="Submitted On")
@@ -39,6 +60,22 @@ class WarrantyClaimLine(models.Model):
             "The manufacturer cannot accept more than was claimed, nor a negative amount.",
         ),
     ]
+
+    def init(self):
+        super().init()
+        # Lines decided before decisions were explicit: their decision follows from their amounts, once
+        self.env.cr.execute("""
+            UPDATE warranty_claim_line line
+               SET decision = CASE WHEN COALESCE(line.amount_accepted, 0) <= 0 THEN 'rejected'
+                                   WHEN line.amount_accepted >= line.amount_claimed - 0.005 THEN 'accepted'
+                                   ELSE 'partial' END,
+                   rejection_code = CASE WHEN COALESCE(line.amount_accepted, 0) <= 0
+                                         THEN COALESCE(line.rejection_code, claim.rejection_reason, 'REJECTED')
+                                         ELSE line.rejection_code END
+              FROM warranty_claim claim
+             WHERE claim.id = line.claim_id AND line.decision = 'pending'
+               AND claim.state IN ('accepted', 'partially_accepted', 'rejected', 'paid')
+        """)
 
     @api.depends("quantity", "price_unit")
     def _compute_amount_claimed(self):
@@ -63,13 +100,135 @@ class WarrantyClaimLine(models.Model):
                     line=line.name, hours=line.quantity, standard=line.labor_operation_id.standard_hours,
                 ))
 
-    @api.constrains("quantity", "amount_accepted", "amount_claimed")
+    @api.constrains("quantity", "amount_accepted", "amount_claimed", "decision", "rejection_code")
     def _check_amounts(self):
         for line in self:
             if line.quantity <= 0:
                 raise ValidationError(_("%(line)s: a claim line must have a positive quantity.", line=line.name))
-            if line.amount_accepted < 0 or line.currency_id.compare_amounts(line.amount_accepted, line.amount_claimed) > 0:
+            currency = line.currency_id
+            if line.amount_accepted < 0 or currency.compare_amounts(line.amount_accepted, line.amount_claimed) > 0:
                 raise ValidationError(_(
                     "%(line)s: the manufacturer cannot accept %(accepted)s when %(claimed)s was claimed.",
                     line=line.name, accepted=line.amount_accepted, claimed=line.amount_claimed,
                 ))
+            zero = currency.is_zero(line.amount_accepted)
+            if line.decision == "rejected" and not (line.rejection_code or "").strip():
+                raise ValidationError(_(
+                    "%(line)s: 0.00 accepted means the manufacturer rejected the line; enter its rejection code.",
+                    line=line.name,
+                ))
+            if line.decision == "rejected" and not zero:
+                raise ValidationError(_("%(line)s: a rejected line is paid 0.00.", line=line.name))
+            if line.decision == "pending" and not zero:
+                raise ValidationError(_(
+                    "%(line)s: an amount accepted is a decision; the line cannot stay pending.", line=line.name,
+                ))
+            if line.decision == "accepted" and currency.compare_amounts(line.amount_accepted, line.amount_claimed):
+                raise ValidationError(_(
+                    "%(line)s: accepted in full means %(claimed)s accepted, not %(accepted)s.",
+                    line=line.name, claimed=line.amount_claimed, accepted=line.amount_accepted,
+                ))
+            if line.decision == "partial" and (
+                zero or currency.compare_amounts(line.amount_accepted, line.amount_claimed) >= 0
+            ):
+                raise ValidationError(_(
+                    "%(line)s: partially accepted means more than 0.00 and less than the %(claimed)s claimed.",
+                    line=line.name, claimed=line.amount_claimed,
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        claims = self.env["warranty.claim"].browse({vals.get("claim_id") for vals in vals_list if vals.get("claim_id")})
+        self._check_claims_draft(claims)
+        if not self.env.su:
+            self._check_line_group("warranty_service.group_warranty_workshop",
+                                   _("Only the workshop or a Warranty Manager prepares warranty claims."))
+            for vals in vals_list:
+                decided = [name for name in LINE_DECISION_FIELDS & set(vals)
+                           if vals[name] and vals[name] != "pending"]
+                if decided or LINE_COMPUTED_FIELDS & set(vals):
+                    raise AccessError(_(
+                        "A new claim line is not decided yet: the manufacturer's decision is recorded once the "
+                        "claim is submitted."
+                    ))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        names = set(vals)
+        if "claim_id" in names and any(line.claim_id.id != vals["claim_id"] for line in self):
+            raise UserError(_("A claim line belongs to its claim: it cannot be moved to another claim."))
+        if names & LINE_CONTENT_FIELDS:
+            self._check_claims_draft(self.claim_id)
+            if not self.env.su:
+                self._check_line_group("warranty_service.group_warranty_workshop",
+                                       _("Only the workshop or a Warranty Manager prepares warranty claims."))
+        if not self.env.su:
+            if names & LINE_COMPUTED_FIELDS:
+                raise AccessError(_("The claimed and rejected amounts of a claim line are computed, not written."))
+            if names & LINE_DECISION_FIELDS:
+                self.claim_id._check_decision_rights()
+                undecidable = self.claim_id.filtered(lambda c: c.state != "submitted")
+                if undecidable:
+                    raise UserError(_(
+                        "Claim %(name)s is not waiting for the manufacturer's decision: its lines' decisions "
+                        "cannot be changed.", name=undecidable[0].name,
+                    ))
+        if self and names & {"decision", "amount_accepted"}:
+            # Each group of lines gets the decision and the amount that go together, checked as one
+            for lines, line_vals in self._split_decision_vals(vals):
+                super(WarrantyClaimLine, lines).write(line_vals)
+            return True
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        self._check_claims_draft(self.claim_id)
+
+    def _split_decision_vals(self, vals):
+        """The decision and the amount accepted say the same thing: one written alone sets the other.
+
+        0.00 accepted is a rejection (which needs a rejection code), the claimed amount an acceptance in full,
+        an amount in between a partial acceptance. ``accepted`` alone means the claimed amount, ``rejected`` and
+        ``pending`` 0.00. Returns ``[(lines, vals)]``.
+        """
+        if "decision" in vals and "amount_accepted" in vals:
+            return [(self, vals)]
+        if "decision" in vals:
+            if vals["decision"] in ("rejected", "pending"):
+                return [(self, {**vals, "amount_accepted": 0.0})]
+            if vals["decision"] == "accepted":
+                return [(lines, {**vals, "amount_accepted": amount})
+                        for amount, lines in self.grouped("amount_claimed").items()]
+            return [(self, vals)]
+        by_decision = defaultdict(lambda: self.browse())
+        for line in self:
+            by_decision[line._get_decision_of_amount(vals["amount_accepted"] or 0.0)] |= line
+        return [(lines, {**vals, "decision": decision}) for decision, lines in by_decision.items()]
+
+    def _get_decision_of_amount(self, amount):
+        self.ensure_one()
+        currency = self.currency_id
+        if currency.is_zero(amount):
+            return "rejected"
+        if currency.compare_amounts(amount, self.amount_claimed) >= 0:
+            # Above the claim: the constraint refuses it with its own message
+            return "accepted"
+        return "partial"
+
+    def _get_decision_label(self):
+        self.ensure_one()
+        return dict(self._fields["decision"]._description_selection(self.env))[self.decision]
+
+    def _check_line_group(self, group, message):
+        if not self.env.user.has_group(group):
+            raise AccessError(message)
+
+    @api.model
+    def _check_claims_draft(self, claims):
+        sent = claims.filtered(lambda c: c.state != "draft")
+        if sent:
+            raise UserError(_(
+                "Claim %(name)s was sent to the manufacturer: its lines cannot be added, changed or deleted any "
+                "more. Once the manufacturer has decided, correct it with Resubmit (a new revision).",
+                name=sent[0].name,
+            ))

@@ -20,33 +20,29 @@ class WarrantyClaimImport(models.TransientModel):
             wizard.error_count = len(wizard.row_ids.filtered(lambda row: row.status == "error"))
 
     def action_apply(self):
-        """Apply the decisions: all rows or none."""
+        """Apply the decisions: all rows or none; each claim then follows its lines."""
         self._check_rows_applicable()
-        rows_by_claim = defaultdict(list)
+        self.env["warranty.claim"]._check_decision_rights()
+        claims = self.row_ids.claim_id
         for row in self.row_ids:
-            rows_by_claim[row.claim_id].append(row)
-        accepted = self.env["warranty.claim"]
-        rejected = self.env["warranty.claim"]
-        for claim, rows in rows_by_claim.items():
-            for row in rows:
-                row.claim_line_id.write({"amount_accepted": row.accepted_amount, "rejection_code": row.rejection_code})
-            reference = next((row.manufacturer_reference for row in rows if row.manufacturer_reference), False)
+            # The decision follows the amount: 0.00 rejected, the claimed amount accepted, partial in between
+            row.claim_line_id.write({"amount_accepted": row.accepted_amount, "rejection_code": row.rejection_code or False})
+        for claim in claims:
+            reference = next((row.manufacturer_reference for row in self.row_ids
+                              if row.claim_id == claim and row.manufacturer_reference), False)
             if reference:
                 claim.manufacturer_reference = reference
-            if claim.currency_id.is_zero(sum(row.accepted_amount for row in rows)):
-                rejected |= claim
-            else:
-                accepted |= claim
-        accepted.action_accept()
-        for claim in rejected:
-            codes = ", ".join(sorted({code for code in claim.line_ids.mapped("rejection_code") if code}))
-            claim.action_reject(_("Rejected in the manufacturer's decision file (%(codes)s).", codes=codes or "-"))
+            if all(line.decision == "rejected" for line in claim.line_ids):
+                codes = ", ".join(sorted(set(claim.line_ids.mapped("rejection_code"))))
+                claim.rejection_reason = _("Rejected in the manufacturer's decision file (%(codes)s).", codes=codes)
+        # Every line was decided by the file: the claims follow their lines (accepted, partially, rejected)
+        claims.action_accept()
         return {
             "type": "ir.actions.act_window",
             "res_model": "warranty.claim",
             "name": _("Decided Claims"),
             "view_mode": "list,form",
-            "domain": [("id", "in", (accepted | rejected).ids)],
+            "domain": [("id", "in", claims.ids)],
         }
 
     def _check_row(self, row, vals, claim, seen):
@@ -75,6 +71,11 @@ class WarrantyClaimImport(models.TransientModel):
         if accepted < 0 or float_compare(accepted, line.amount_claimed, precision_rounding=claim.currency_id.rounding) > 0:
             return _("%(accepted)s accepted on line %(ref)s of claim %(number)s, where %(claimed)s was claimed.",
                      accepted=accepted, ref=line.id, number=claim.name, claimed=line.amount_claimed)
+        # 0.00 accepted is a rejection, and a rejection is the manufacturer's, with its code: without one the
+        # row is more likely a mistake than a decision
+        if claim.currency_id.is_zero(accepted) and not vals["rejection_code"]:
+            return _("Line %(ref)s of claim %(number)s is accepted at 0.00 without a rejection code: a rejected "
+                     "line needs the manufacturer's rejection code.", ref=line.id, number=claim.name)
         return False
 
     def _check_file(self, row_values):
