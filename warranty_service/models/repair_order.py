@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 REPAIR_COVERAGE_SELECTION = [
     ("manufacturer", "Manufacturer Warranty"),
@@ -353,8 +354,11 @@ class RepairOrder(models.Model):
         """Claim the cost of done, manufacturer-covered repairs: one claim per repair, in one batch."""
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
             raise AccessError(_("Only the workshop or a Warranty Manager makes warranty claims from repairs."))
-        # Two clicks at once both pass the check below: the claims' exclusion constraint (one open claim per
-        # repair) refuses the second with its message
+        # Parallel clicks on one repair: the first takes the repair; the others fail to lock it at once and Odoo
+        # retries them in a fresh transaction, which sees the claim and answers with the message below. The
+        # claims' exclusion constraint (one open claim per repair) is the guarantee behind it.
+        if self.ids:
+            self.env.cr.execute(SQL("SELECT id FROM repair_order WHERE id IN %s FOR NO KEY UPDATE NOWAIT", tuple(self.ids)))
         for repair in self:
             if repair.state != "done":
                 raise UserError(_("Repair %(repair)s is not done: claim it once the work is finished.",
