@@ -1,0 +1,42 @@
+import io
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools.pdf import PdfReader
+
+from .test_claim import ClaimCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPrintedDocuments(HttpCase, ClaimCommon):
+    """The documents handed to customers and manufacturers come out as real PDFs (wkhtmltopdf), with their content.
+
+    Under the test runner Odoo renders reports as HTML unless ``force_report_rendering`` is set: these tests set it,
+    so a report that wkhtmltopdf cannot print fails here. An HttpCase: wkhtmltopdf fetches the report's assets from
+    the server, which must answer within the test's transaction (a TransactionCase would wait on its own locks).
+    """
+
+    def _pdf_text(self, report_ref, records, user):
+        Report = self.env["ir.actions.report"].with_user(user).with_context(force_report_rendering=True)
+        content, kind = Report._render_qweb_pdf(report_ref, records.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"), "wkhtmltopdf produced a PDF")
+        reader = PdfReader(io.BytesIO(content))
+        self.assertGreaterEqual(len(reader.pages), 1)
+        # Text extraction joins the words of a line without spaces in some layouts: compare without them
+        return "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
+
+    def test_certificate_repair_act_and_reclamation_act_print(self):
+        text = self._pdf_text("warranty_service.action_report_warranty_certificate", self.registration,
+                              self.user_workshop)
+        for expected in ("VIN-REP-1", self.registration.name, "FarmerJensen"):
+            self.assertIn(expected, text)
+
+        repair = self._done_repair()
+        text = self._pdf_text("warranty_service.action_report_repair_act", repair, self.user_workshop)
+        for expected in (repair.name, "VIN-REP-1", "T-E101", "Crankshaftseal"):
+            self.assertIn(expected, text)
+
+        claim = self._claim(repair)
+        text = self._pdf_text("warranty_service.action_report_reclamation_act", claim, self.user_workshop)
+        for expected in (claim.name, "VIN-REP-1", "TestMotorsAG"):
+            self.assertIn(expected, text)
