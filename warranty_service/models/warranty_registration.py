@@ -215,21 +215,6 @@ class WarrantyRegistration(models.Model):
         if current:
             self._check_lots_free([(r.lot_id.id, r.company_id.id, r.id) for r in current])
 
-    @api.constrains("lot_id", "company_id")
-    def _check_repairs_keep_their_unit(self):
-        # A repair's coverage was decided on this registration of its serial: moving the registration
-        # to another serial or company would cover that unit with it. sudo: any company's repairs count
-        repair = self.env["repair.order"].sudo().search_fetch(
-            [("warranty_registration_id", "in", self.ids)], ["name", "lot_id", "company_id", "warranty_registration_id"],
-        ).filtered(lambda r: r.lot_id != r.warranty_registration_id.lot_id
-                   or r.company_id != r.warranty_registration_id.company_id)[:1]
-        if repair:
-            raise ValidationError(_(
-                "Registration %(registration)s is used by repair %(repair)s: its serial number cannot change "
-                "(nor its company). Void it and register the right serial instead.",
-                registration=repair.warranty_registration_id.name, repair=repair.name,
-            ))
-
     @api.constrains("date_start", "date_end", "date_end_extended")
     def _check_dates(self):
         for registration in self:
@@ -283,7 +268,10 @@ class WarrantyRegistration(models.Model):
                 "A warranty registration is voided with its Void button (or by the customer's return), "
                 "not by editing it."
             ))
-        return super().write(vals)
+        result = super().write(vals)
+        if {"lot_id", "company_id"} & vals.keys():
+            self._check_repairs_keep_their_unit()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_delivered(self):
@@ -393,6 +381,21 @@ class WarrantyRegistration(models.Model):
                 "serial": serial}
 
     # Business helpers
+
+    def _check_repairs_keep_their_unit(self):
+        # A repair's coverage was decided on this registration of its serial: moving the registration
+        # to another serial or company would cover that unit with it. sudo: any company's repairs count.
+        # Called from write() only: a new registration has no repair yet (no query per delivery)
+        repair = self.env["repair.order"].sudo().search_fetch(
+            [("warranty_registration_id", "in", self.ids)], ["name", "lot_id", "company_id", "warranty_registration_id"],
+        ).filtered(lambda r: r.lot_id != r.warranty_registration_id.lot_id
+                   or r.company_id != r.warranty_registration_id.company_id)[:1]
+        if repair:
+            raise ValidationError(_(
+                "Registration %(registration)s is used by repair %(repair)s: its serial number cannot change "
+                "(nor its company). Void it and register the right serial instead.",
+                registration=repair.warranty_registration_id.name, repair=repair.name,
+            ))
 
     def _pick_in_force(self):
         """The registration in force among ``self`` (sorted: not void first, then latest): the current company's first."""
