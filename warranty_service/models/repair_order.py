@@ -43,7 +43,9 @@ class RepairOrder(models.Model):
     under_warranty = fields.Boolean(compute="_compute_under_warranty", store=True, readonly=False)
     # Goodwill: coverage granted outside the terms, by a Warranty Manager's decision
     goodwill_reason = fields.Text(string="Goodwill Reason", tracking=True)
-    goodwill_user_id = fields.Many2one("res.users", string="Goodwill Granted By", readonly=True, copy=False, tracking=True)
+    goodwill_user_id = fields.Many2one(
+        "res.users", string="Goodwill Granted By", readonly=True, copy=False, tracking=True, check_company=True,
+    )
     goodwill_date = fields.Date(string="Goodwill Granted On", readonly=True, copy=False)
     # Diagnosis
     defect_code_ids = fields.Many2many(

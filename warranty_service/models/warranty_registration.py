@@ -440,7 +440,14 @@ class WarrantyRegistration(models.Model):
 
     def _today(self):
         # A "date" in the context lets reports and tests look at coverage as of another day
-        return fields.Date.to_date(self.env.context.get("date")) or fields.Date.context_today(self)
+        day = self.env.context.get("date")
+        if not day:
+            return fields.Date.context_today(self)
+        try:
+            return fields.Date.to_date(day)
+        except (ValueError, TypeError):
+            # An integration's context, not a person's typing: still answered in words
+            raise UserError(_("The date %(date)s in the context is not a valid date (YYYY-MM-DD).", date=repr(day))) from None
 
     def _void(self, reason, picking=None):
         registrations = self.filtered(lambda r: not r.is_void)

@@ -70,6 +70,10 @@ class TestCoverageInput(WarrantyRepairCommon):
                     Registration.check_coverage_by_serial("VIN-NOBODY", date=bad)
         with self.assertRaisesRegex(UserError, r'"2025-02-30" is not a valid date'):
             registration.check_coverage(date="2025-02-30")
+        # The "as of" date an integration may put in its context
+        with self.assertRaisesRegex(UserError, "The date '2025-02-30' in the context is not a valid date"):
+            registration.with_context(date="2025-02-30").check_coverage()
+        self.assertEqual(registration.with_context(date="2026-06-01").check_coverage()["coverage"], "manufacturer")
 
     def test_bad_mileage(self):
         registration = self.registration.with_user(self.user_workshop)
