@@ -1,8 +1,11 @@
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .test_repair import WarrantyRepairCommon
 
@@ -128,6 +131,16 @@ class TestMultiCompany(WarrantyRepairCommon):
             .check_coverage_by_serial("VIN-SHARED-1")["registration"],
             registration2.name,
         )
+        # The database holds the rule per company, also for two deliveries validated at the same moment
+        self.env.flush_all()
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.ExclusionViolation), self.env.cr.savepoint():
+            self.env.cr.execute(
+                """INSERT INTO warranty_registration (name, lot_id, product_id, company_id, date_start, date_end,
+                                                      is_void, mileage_limit_km, extension_mileage_limit_km)
+                   SELECT 'WR/DUP', lot_id, product_id, company_id, date_start, date_end, false, 0, 0
+                     FROM warranty_registration WHERE id = %s""",
+                [registration2.id],
+            )
         # Voiding in one company leaves the other company's warranty alone
         registration2.with_user(self.manager2).action_void()
         self.assertEqual(self.shared.with_user(self.workshop2).warranty_state, "void")
