@@ -90,7 +90,10 @@ class WarrantyRecall(models.Model):
 
     def action_add_serials_from_products(self):
         """List every serial of the affected products that the dealer sold (has a registration)."""
+        _check_recall_manager(self.env, _("Only a Warranty Manager lists the units of a recall campaign."))
         for recall in self:
+            if recall.state == "closed":
+                raise UserError(_("Campaign %(name)s is closed: no unit can be added.", name=recall.name))
             if not recall.product_ids:
                 raise UserError(_("Choose the affected products of campaign %(name)s first.", name=recall.name))
             registrations = self.env["warranty.registration"].search([
@@ -125,6 +128,13 @@ class WarrantyRecall(models.Model):
 
     def action_notify_owners(self):
         """Send each owner of an affected unit the campaign's notice, in the owner's language."""
+        _check_recall_manager(self.env, _("Only a Warranty Manager informs the owners of a recall campaign."))
+        not_running = self.filtered(lambda recall: recall.state != "open")
+        if not_running:
+            raise UserError(_(
+                "Campaign %(name)s is not running: owners are informed of a started campaign only.",
+                name=not_running[0].name,
+            ))
         template = self.env.ref("warranty_service.mail_template_recall_owner")
         lines = self.line_ids.filtered(lambda l: l.state == "open" and not l.notified and l.partner_id.email)
         if not lines:

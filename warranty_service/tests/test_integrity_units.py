@@ -222,7 +222,11 @@ class TestActionRightsAndStates(WarrantyRepairCommon):
         manager_recall = recall.with_user(self.user_manager)
         with self.assertRaisesRegex(UserError, "has not started: only a running campaign is closed"):
             manager_recall.action_close()
-        manager_recall.action_add_serials_from_products()
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Manager lists the units of a recall campaign"):
+            recall.with_user(self.user_workshop).action_add_serials_from_products()
+        self.assertIs(manager_recall.action_add_serials_from_products(), True)
+        with self.assertRaisesRegex(UserError, "is not running: owners are informed of a started campaign only"):
+            manager_recall.action_notify_owners()
         line = recall.line_ids.filtered(lambda l: l.lot_id == self.lot_covered)
         for user in (self.user_workshop, self.user_parts):
             with self.subTest(user=user.login), self.assertRaisesRegex(
@@ -244,6 +248,8 @@ class TestActionRightsAndStates(WarrantyRepairCommon):
         self.assertEqual(line.state, "not_applicable")
         with self.assertRaisesRegex(UserError, "is no longer open \\(Not Applicable\\)"):
             line.with_user(self.user_manager).action_not_applicable()
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Manager informs the owners"):
+            recall.with_user(self.user_workshop).action_notify_owners()
         with self.assertRaisesRegex(AccessError, "Only a Warranty Manager closes a recall campaign"):
             recall.with_user(self.user_workshop).action_close()
         self.assertIs(manager_recall.action_close(), True)
@@ -253,3 +259,7 @@ class TestActionRightsAndStates(WarrantyRepairCommon):
         other_line = recall.line_ids - line
         with self.assertRaisesRegex(UserError, "is closed: its units can no longer change"):
             other_line.with_user(self.user_manager).action_not_applicable()
+        with self.assertRaisesRegex(UserError, "is closed: no unit can be added"):
+            manager_recall.action_add_serials_from_products()
+        with self.assertRaisesRegex(UserError, "is not running"):
+            manager_recall.action_notify_owners()
