@@ -12,6 +12,8 @@ REPAIR_COVERAGE_SELECTION = [
 
 COVERED = ("manufacturer", "extension", "goodwill")
 DIAGNOSIS_FIELDS = {"defect_code_ids", "failure_cause", "is_factory_defect", "causal_part_id"}
+# Moved only by the examination actions, which check who records what and from which step
+EXPERTISE_STATE_FIELDS = {"expertise_state", "expertise_date_sent", "expertise_date_result"}
 
 
 class RepairOrder(models.Model):
@@ -20,8 +22,9 @@ class RepairOrder(models.Model):
     # Coverage: decided from the unit's registration while the order is new, then frozen
     warranty_registration_id = fields.Many2one(
         "warranty.registration", string="Warranty Registration", index="btree_not_null",
-        compute="_compute_warranty_registration_id", store=True, readonly=False,
-        help="The registration of the unit's serial number, found automatically.",
+        compute="_compute_warranty_registration_id", store=True, readonly=False, tracking=True, check_company=True,
+        domain="[('lot_id', '=', lot_id), ('company_id', '=', company_id)]",
+        help="The registration of the unit's serial number in the repair's company, found automatically.",
     )
     odometer_km = fields.Integer(
         string="Odometer (km)", tracking=True,
@@ -40,7 +43,9 @@ class RepairOrder(models.Model):
     under_warranty = fields.Boolean(compute="_compute_under_warranty", store=True, readonly=False)
     # Goodwill: coverage granted outside the terms, by a Warranty Manager's decision
     goodwill_reason = fields.Text(string="Goodwill Reason", tracking=True)
-    goodwill_user_id = fields.Many2one("res.users", string="Goodwill Granted By", readonly=True, copy=False, tracking=True)
+    goodwill_user_id = fields.Many2one(
+        "res.users", string="Goodwill Granted By", readonly=True, copy=False, tracking=True, check_company=True,
+    )
     goodwill_date = fields.Date(string="Goodwill Granted On", readonly=True, copy=False)
     # Diagnosis
     defect_code_ids = fields.Many2many(
@@ -82,14 +87,14 @@ class RepairOrder(models.Model):
             ("confirmed", "Verdict Confirmed"),
             ("overturned", "Verdict Overturned"),
         ],
-        string="Independent Examination", default="none", required=True, tracking=True, copy=False,
+        string="Independent Examination", default="none", required=True, readonly=True, tracking=True, copy=False,
         help="Sample Sent: the customer disputes the verdict and a sample went to an independent examiner.\n"
         "Verdict Confirmed: the examiner agrees with the workshop.\n"
         "Verdict Overturned: the examiner disagrees; a Warranty Manager may change the coverage.",
     )
-    expertise_partner_id = fields.Many2one("res.partner", string="Examiner", tracking=True, copy=False)
-    expertise_date_sent = fields.Date(string="Sample Sent On", copy=False)
-    expertise_date_result = fields.Date(string="Verdict On", copy=False)
+    expertise_partner_id = fields.Many2one("res.partner", string="Examiner", tracking=True, copy=False, check_company=True)
+    expertise_date_sent = fields.Date(string="Sample Sent On", readonly=True, copy=False, tracking=True)
+    expertise_date_result = fields.Date(string="Verdict On", readonly=True, copy=False, tracking=True)
     expertise_result = fields.Text(string="Examiner's Verdict", copy=False)
 
     date_done = fields.Datetime(string="Repaired On", readonly=True, copy=False,
@@ -114,11 +119,22 @@ class RepairOrder(models.Model):
         ),
     ]
 
-    @api.depends("lot_id")
+    @api.depends("lot_id", "company_id")
     def _compute_warranty_registration_id(self):
+        drafts = self.filtered(lambda repair: repair.state in (False, "draft") and repair.lot_id)
+        # A registration is used only within its company: a repair of a serial shared between companies
+        # takes its own company's registration, whatever companies the user has selected.
+        # sudo: inventory users without a warranty role also create repairs. One search for the batch.
+        registrations = self.env["warranty.registration"].sudo().search_fetch(
+            [("lot_id", "in", drafts.lot_id.ids), ("company_id", "in", drafts.company_id.ids)],
+            ["lot_id", "company_id"], order="is_void, date_start desc, id desc",
+        ) if drafts else self.env["warranty.registration"]
+        in_force = {}
+        for registration in registrations:
+            in_force.setdefault((registration.lot_id.id, registration.company_id.id), registration.id)
         for repair in self:
             if repair.state in (False, "draft"):
-                repair.warranty_registration_id = repair.lot_id.warranty_registration_id
+                repair.warranty_registration_id = in_force.get((repair.lot_id.id, repair.company_id.id), False)
             else:
                 # Confirmed orders keep the registration their coverage was decided on
                 repair.warranty_registration_id = repair.warranty_registration_id
@@ -183,6 +199,28 @@ class RepairOrder(models.Model):
             if repair.loaner_lot_id == repair.lot_id:
                 raise ValidationError(_("A unit cannot be its own loaner (%(serial)s).", serial=repair.lot_id.name))
 
+    @api.constrains("warranty_registration_id", "lot_id", "company_id")
+    def _check_warranty_registration(self):
+        # Coverage follows the registration: another unit's, or another company's, would cover this unit
+        # with a warranty it does not have. sudo: the registration's serial and company are read for
+        # users without a warranty role too (the repair is theirs)
+        for repair in self.filtered("warranty_registration_id"):
+            registration = repair.warranty_registration_id.sudo()
+            if registration.lot_id != repair.lot_id:
+                raise ValidationError(_(
+                    "Repair %(repair)s cannot use the warranty registration %(registration)s: it is the "
+                    "registration of serial number %(other)s, not of the repaired unit %(serial)s.",
+                    repair=repair.name, registration=registration.name, other=registration.lot_id.name,
+                    serial=repair.lot_id.name or _("(none)"),
+                ))
+            if registration.company_id != repair.company_id:
+                raise ValidationError(_(
+                    "Repair %(repair)s cannot use the warranty registration %(registration)s: it belongs to "
+                    "%(other)s, and a repair uses only the warranties of its own company (%(company)s).",
+                    repair=repair.name, registration=registration.name, other=registration.company_id.name,
+                    company=repair.company_id.name,
+                ))
+
     @api.constrains("odometer_km", "lot_id")
     def _check_odometer(self):
         repairs = self.filtered(lambda r: r.lot_id and r.odometer_km)
@@ -217,6 +255,25 @@ class RepairOrder(models.Model):
     def write(self, vals):
         if {"warranty_coverage", "goodwill_user_id", "goodwill_date"} & vals.keys():
             self._check_coverage_rights()
+        if "warranty_registration_id" in vals and any(
+            repair.warranty_registration_id.id != vals["warranty_registration_id"] for repair in self
+        ):
+            # The registration decides the coverage: choosing it by hand is changing the coverage
+            self._check_coverage_rights()
+        if EXPERTISE_STATE_FIELDS & vals.keys() and not self.env.su:
+            raise UserError(_(
+                "The independent examination moves on with its buttons (Send Sample, Verdict Confirmed, "
+                "Verdict Overturned), not by editing it."
+            ))
+        if not self.env.su and (
+            ("expertise_partner_id" in vals and any(
+                r.expertise_state != "none" and r.expertise_partner_id.id != vals["expertise_partner_id"] for r in self))
+            or ("expertise_result" in vals and any(
+                r.expertise_state in ("confirmed", "overturned") and r.expertise_result != vals["expertise_result"]
+                for r in self))
+        ):
+            # What the examiner received and answered is the record of the dispute
+            raise UserError(_("Once the sample is sent, its examiner cannot change, nor the verdict once recorded."))
         if DIAGNOSIS_FIELDS & vals.keys() and not self.env.su \
                 and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
             # Parts staff work on repairs' parts (they are inventory users) but the diagnosis is the workshop's
@@ -255,22 +312,36 @@ class RepairOrder(models.Model):
 
     def action_send_to_expertise(self):
         """Record that a sample went to an independent examiner because the customer disputes the verdict."""
+        self._check_expertise_rights()
         for repair in self:
+            if repair.state == "cancel":
+                raise UserError(_("Repair %(repair)s is cancelled: there is no verdict left to dispute.", repair=repair.name))
+            if repair.expertise_state != "none":
+                raise UserError(_(
+                    "A sample of repair %(repair)s already went to the examiner: it is sent once, and its "
+                    "verdict is recorded on the repair.", repair=repair.name,
+                ))
             if not repair.expertise_partner_id:
                 raise UserError(_("Choose the examiner of repair %(repair)s before sending the sample.", repair=repair.name))
-        self.write({"expertise_state": "sent", "expertise_date_sent": fields.Date.context_today(self)})
+        # sudo: the examination fields are written only by these actions (write() refuses them
+        # otherwise); the caller's group and the step were checked above
+        self.sudo().write({"expertise_state": "sent", "expertise_date_sent": fields.Date.context_today(self)})
+        return True
 
     def action_record_expertise(self, overturned=False):
         """Record the examiner's verdict; an overturned verdict lets a manager change the coverage."""
+        self._check_expertise_rights()
         for repair in self:
             if repair.expertise_state != "sent":
                 raise UserError(_("Repair %(repair)s has no sample out for examination.", repair=repair.name))
             if not (repair.expertise_result or "").strip():
                 raise UserError(_("Enter the examiner's verdict of repair %(repair)s first.", repair=repair.name))
-        self.write({
+        # sudo: as in action_send_to_expertise
+        self.sudo().write({
             "expertise_state": "overturned" if overturned else "confirmed",
             "expertise_date_result": fields.Date.context_today(self),
         })
+        return True
 
     def action_record_expertise_overturned(self):
         """The examiner disagrees with the workshop's verdict."""
@@ -566,6 +637,12 @@ class RepairOrder(models.Model):
             raise AccessError(_(
                 "Only a Warranty Manager can grant goodwill or change the coverage of a repair."
             ))
+
+    def _check_expertise_rights(self):
+        # The workshop handles the examination of its own diagnosis; changing the coverage after an
+        # overturned verdict stays a Warranty Manager's decision (_check_coverage_rights)
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            raise AccessError(_("Only the workshop sends samples to the independent examiner and records the verdict."))
 
     def _check_repair_editable(self):
         closed = self.filtered(lambda repair: repair.state in ("done", "cancel"))

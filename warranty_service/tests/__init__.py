@@ -18,3 +18,5 @@ from . import test_reimbursement_tour
 from . import test_claim_monthly_report
 from . import test_query_budgets
 from . import test_printed_documents
+from . import test_integrity_units
+from . import test_multi_company
