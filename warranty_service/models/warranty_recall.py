@@ -1,5 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class WarrantyRecall(models.Model):
@@ -169,6 +170,20 @@ class WarrantyRecallLine(models.Model):
     _sql_constraints = [
         ("lot_recall_uniq", "UNIQUE(recall_id, lot_id)", "A unit is listed once per campaign."),
     ]
+
+    def _lock_for_campaign_work(self):
+        """Lock the lines until the transaction ends, and return them as they are now.
+
+        Two repairs of one unit taking its campaign work at once: the second waits here until the
+        first commits; the database then refuses it (the lines changed after it read them) and the
+        RPC layer retries it from the start, when it sees the lines taken and is refused in words.
+        """
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM warranty_recall_line WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", tuple(self.ids),
+            ))
+            self.invalidate_recordset(["repair_id", "state"])
+        return self
 
     def action_not_applicable(self):
         """This unit does not need the campaign work (already fixed, scrapped, exported...)."""
