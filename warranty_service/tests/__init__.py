@@ -17,3 +17,4 @@ from . import test_tour
 from . import test_reimbursement_tour
 from . import test_claim_monthly_report
 from . import test_query_budgets
+from . import test_integrity_requisition
