@@ -633,7 +633,7 @@ class RepairOrder(models.Model):
 
     def _raise_loaner_fields_refused(self):
         raise UserError(_(
-            "A loaner is lent and taken back with the buttons Lend Loaner and Return Loaner, which move the unit."
+            "A loaner is lent and taken back with the buttons Lend Loaner and Loaner Returned, which move the unit."
         ))
 
     def _check_loaner_write(self, vals):

@@ -268,7 +268,7 @@ class TestLoanerRights(RefusalMixin, WarrantyRepairCommon):
                      {"loaner_date_in": "2026-06-02 10:00:00"}):
             for user in (self.user_workshop, self.user_manager):
                 with self.subTest(vals=vals, user=user.login), \
-                        self.assertRefusedAs(UserError, "lent and taken back with the buttons Lend Loaner and Return Loaner"):
+                        self.assertRefusedAs(UserError, "lent and taken back with the buttons Lend Loaner and Loaner Returned"):
                     repair.with_user(user).write(vals)
         with self.assertRefusedAs(UserError, "lent and taken back with the buttons"):
             self._repair(self.lot_extended, user=self.user_workshop, loaner_lot_id=self.loaner_b.id,
