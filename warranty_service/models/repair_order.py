@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+from psycopg2 import errors as pg_errors
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 REPAIR_COVERAGE_SELECTION = [
     ("manufacturer", "Manufacturer Warranty"),
@@ -14,6 +17,8 @@ COVERED = ("manufacturer", "extension", "goodwill")
 DIAGNOSIS_FIELDS = {"defect_code_ids", "failure_cause", "is_factory_defect", "causal_part_id"}
 # Moved only by the examination actions, which check who records what and from which step
 EXPERTISE_STATE_FIELDS = {"expertise_state", "expertise_date_sent", "expertise_date_result"}
+# Written by the loaner actions only, with the transfer that moves the unit
+LOANER_ACTION_FIELDS = {"loaner_date_out", "loaner_date_in", "loaner_state"}
 
 
 class RepairOrder(models.Model):
@@ -250,6 +255,8 @@ class RepairOrder(models.Model):
     def create(self, vals_list):
         if any("warranty_coverage" in vals or "goodwill_user_id" in vals for vals in vals_list):
             self._check_coverage_rights()
+        if not self.env.su and any(LOANER_ACTION_FIELDS & vals.keys() for vals in vals_list):
+            self._raise_loaner_fields_refused()
         return super().create(vals_list)
 
     def write(self, vals):
@@ -274,6 +281,7 @@ class RepairOrder(models.Model):
         ):
             # What the examiner received and answered is the record of the dispute
             raise UserError(_("Once the sample is sent, its examiner cannot change, nor the verdict once recorded."))
+        self._check_loaner_write(vals)
         if DIAGNOSIS_FIELDS & vals.keys() and not self.env.su \
                 and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
             # Parts staff work on repairs' parts (they are inventory users) but the diagnosis is the workshop's
@@ -349,6 +357,9 @@ class RepairOrder(models.Model):
 
     def action_lend_loaner(self):
         """Hand the loaner unit to the customer: a transfer from the loaner fleet to the customer."""
+        self._check_loaner_rights()
+        # A double click on one repair: the second call waits, is retried and finds the loaner out
+        self._lock_for_update()
         for repair in self:
             if not repair.loaner_lot_id:
                 raise UserError(_("Choose the loaner unit of repair %(repair)s first.", repair=repair.name))
@@ -357,34 +368,55 @@ class RepairOrder(models.Model):
             if not repair.partner_id:
                 raise UserError(_("Repair %(repair)s has no customer to lend a unit to.", repair=repair.name))
         self._check_loaners_free()
-        for repair in self:
-            fleet = repair._get_loaner_location()
-            in_fleet = self.env["stock.quant"].search_count([
-                ("lot_id", "=", repair.loaner_lot_id.id), ("location_id", "child_of", fleet.id), ("quantity", ">", 0),
-            ])
-            if not in_fleet:
+        fleets = {repair: repair._get_loaner_location() for repair in self}
+        # One read of where the loaners are, not one per repair
+        quants = self.env["stock.quant"].search_fetch(
+            [("lot_id", "in", self.loaner_lot_id.ids), ("location_id", "child_of", [f.id for f in fleets.values()]),
+             ("quantity", ">", 0)],
+            ["lot_id", "location_id"],
+        )
+        for repair, fleet in fleets.items():
+            if not quants.filtered(lambda q: q.lot_id == repair.loaner_lot_id
+                                   and q.location_id.parent_path.startswith(fleet.parent_path)):
                 raise UserError(_(
                     "Loaner %(serial)s is not in the loaner fleet (%(fleet)s): add it to the fleet (button on the serial number) "
                     "or choose another unit.",
                     serial=repair.loaner_lot_id.name, fleet=fleet.display_name,
                 ))
+        # Marked lent before its transfer is made: two repairs lending the same unit at once meet at the
+        # database's exclusion constraint here; the second waits for the first and is refused before it
+        # moves anything (its whole transaction is rolled back with the refusal)
+        try:
+            with self.env.cr.savepoint():
+                # sudo: the loaner dates are written by these actions only (write() refuses them)
+                self.sudo().write({"loaner_date_out": fields.Datetime.now()})
+        except pg_errors.ExclusionViolation:
+            raise UserError(_(
+                "Loaner %(serial)s was lent on another repair a moment ago: choose another unit.",
+                serial=", ".join(self.loaner_lot_id.mapped("name")),
+            )) from None
+        for repair, fleet in fleets.items():
             repair._create_service_transfer(
                 "loaner_out", repair._get_warehouse().out_type_id, fleet,
                 self.env.ref("stock.stock_location_customers"), repair.loaner_lot_id, validate=True,
             )
-        self.write({"loaner_date_out": fields.Datetime.now()})
         return True
 
     def action_return_loaner(self):
         """The customer brought the loaner back: a transfer from the customer to the loaner fleet."""
+        self._check_loaner_rights()
+        # Two clicks at once would bring the unit back twice: the second waits, is retried and is refused
+        self._lock_for_update()
         for repair in self:
             if repair.loaner_state != "lent":
                 raise UserError(_("The loaner of repair %(repair)s is not out.", repair=repair.name))
+        # sudo: the loaner dates are written by these actions only (write() refuses them)
+        self.sudo().write({"loaner_date_in": fields.Datetime.now()})
+        for repair in self:
             repair._create_service_transfer(
                 "loaner_in", repair._get_warehouse().in_type_id, self.env.ref("stock.stock_location_customers"),
                 repair._get_loaner_location(), repair.loaner_lot_id, validate=True,
             )
-        self.write({"loaner_date_in": fields.Datetime.now()})
         return True
 
     def action_create_pickup(self):
@@ -523,9 +555,13 @@ class RepairOrder(models.Model):
     def action_add_campaign_work(self):
         """Add the open campaigns' labour operation and parts kit to this repair."""
         self.ensure_one()
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            raise AccessError(_("Only the workshop adds campaign work to a repair."))
         if self.state in ("done", "cancel"):
             raise UserError(_("Repair %(repair)s is closed.", repair=self.name))
-        lines = self.recall_line_ids
+        # The unit's open campaign lines are locked before they are checked: of two repairs of the unit
+        # taking the work at once, one gets it and the other is refused below
+        lines = self.recall_line_ids._lock_for_campaign_work()
         if not lines:
             done = self.env["warranty.recall.line"].search(
                 [("lot_id", "=", self.lot_id.id), ("state", "=", "done"), ("recall_state", "=", "open")], limit=1,
@@ -554,7 +590,8 @@ class RepairOrder(models.Model):
                                          "repair_line_type": "add", "warranty_recall_id": line.recall_id.id})
                          for line in lines for part in line.recall_id.part_ids],
         })
-        lines.write({"repair_id": self.id})
+        # sudo: a campaign line is linked to its repair by this action only, under the lock taken above
+        lines.sudo().write({"repair_id": self.id})
         self.message_post(body=_("Campaign work added: %(campaigns)s",
                                  campaigns=", ".join(lines.recall_id.mapped("campaign_code"))))
         return True
@@ -666,6 +703,39 @@ class RepairOrder(models.Model):
                     "before completing it, so the claim to the manufacturer can be made.",
                     repair=repair.name, missing=", ".join(missing),
                 ))
+
+    def _check_loaner_rights(self):
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            raise AccessError(_("Only the workshop lends loaners and takes them back."))
+
+    def _raise_loaner_fields_refused(self):
+        raise UserError(_(
+            "A loaner is lent and taken back with the buttons Lend Loaner and Loaner Returned, which move the unit."
+        ))
+
+    def _check_loaner_write(self, vals):
+        """The loaner's dates follow its transfers; the unit cannot be swapped once it is out."""
+        if self.env.su:
+            return
+        if LOANER_ACTION_FIELDS & vals.keys():
+            self._raise_loaner_fields_refused()
+        if "loaner_lot_id" in vals:
+            out = self.filtered(
+                lambda r: r.loaner_state in ("lent", "returned") and r.loaner_lot_id.id != vals["loaner_lot_id"]
+            )
+            if out:
+                raise UserError(_(
+                    "The loaner of repair %(repair)s was already handed over: its unit can no longer be changed.",
+                    repair=out[0].name,
+                ))
+
+    def _lock_for_update(self):
+        """Lock the repairs' rows: a concurrent action on the same repair waits, then is retried by the RPC
+        layer (the database refuses it: the row changed after it read it) and sees the new state."""
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM repair_order WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", tuple(self.ids),
+            ))
 
     def _check_loaners_free(self):
         """A loaner can be lent once at a time, and not while it is itself under repair."""

@@ -1,5 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 
 def _check_recall_manager(env, message):
@@ -222,7 +223,25 @@ class WarrantyRecallLine(models.Model):
                 "A campaign unit is done by the repair that does the work, or marked Not Applicable with its "
                 "button, not by editing its status."
             ))
+        if "repair_id" in vals and not self.env.su:
+            raise UserError(_(
+                "A campaign unit is taken by a repair with its Add Campaign Work button, not by editing it."
+            ))
         return super().write(vals)
+
+    def _lock_for_campaign_work(self):
+        """Lock the lines until the transaction ends, and return them as they are now.
+
+        Two repairs of one unit taking its campaign work at once: the second waits here until the
+        first commits; the database then refuses it (the lines changed after it read them) and the
+        RPC layer retries it from the start, when it sees the lines taken and is refused in words.
+        """
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM warranty_recall_line WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", tuple(self.ids),
+            ))
+            self.invalidate_recordset(["repair_id", "state"])
+        return self
 
     def action_not_applicable(self):
         """This unit does not need the campaign work (already fixed, scrapped, exported...)."""
