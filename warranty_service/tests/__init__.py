@@ -21,3 +21,4 @@ from . import test_printed_documents
 from . import test_integrity_units
 from . import test_multi_company
 from . import test_integrity_requisition
+from . import test_integrity_links

@@ -1,21 +1,24 @@
 import io
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools.pdf import PdfReader
 
 from .test_claim import ClaimCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPrintedDocuments(HttpCase, ClaimCommon):
+class TestPrintedDocuments(ClaimCommon):
     """The documents handed to customers and manufacturers come out as real PDFs (wkhtmltopdf), with their content.
 
     Under the test runner Odoo renders reports as HTML unless ``force_report_rendering`` is set: these tests set it,
-    so a report that wkhtmltopdf cannot print fails here. An HttpCase: wkhtmltopdf fetches the report's assets from
-    the server, which must answer within the test's transaction (a TransactionCase would wait on its own locks).
+    so a report that wkhtmltopdf cannot print fails here. wkhtmltopdf fetches the style sheets from the server,
+    which would wait for this test's own transaction: it is pointed at a closed port and prints unstyled, at once
+    (the end-to-end tests download the styled PDFs from a running server).
     """
 
     def _pdf_text(self, report_ref, records, user):
+        self.assertEqual(self.env["ir.actions.report"].get_wkhtmltopdf_state(), "ok", "printing needs wkhtmltopdf")
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
         Report = self.env["ir.actions.report"].with_user(user).with_context(force_report_rendering=True)
         content, kind = Report._render_qweb_pdf(report_ref, records.ids)
         self.assertEqual(kind, "pdf")
