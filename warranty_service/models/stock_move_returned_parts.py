@@ -19,12 +19,15 @@ class StockMove(models.Model):
         done_moves = super()._action_done(cancel_backorder=cancel_backorder)
         part_moves = done_moves.filtered(lambda m: m.state == "done" and m.warranty_claim_line_id)
         if part_moves:
-            part_moves.warranty_claim_line_id._update_return_state_from_moves(part_moves)
+            # sudo: whoever validates the transfer (a warehouse user without warranty rights) moves the
+            # part, and the claim line's status follows
+            part_moves.warranty_claim_line_id.sudo()._update_return_state_from_moves(part_moves.sudo())
         return done_moves
 
     def _action_cancel(self):
         result = super()._action_cancel()
         part_moves = self.filtered(lambda m: m.state == "cancel" and m.warranty_claim_line_id)
         if part_moves:
-            part_moves.warranty_claim_line_id._update_return_state_from_moves(part_moves)
+            # sudo: see _action_done
+            part_moves.warranty_claim_line_id.sudo()._update_return_state_from_moves(part_moves.sudo())
         return result

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 # Context key of the writes that the stock operations make to a returned part's status
 RETURNED_PARTS_UPDATE = "warranty_returned_parts_update"
@@ -31,6 +32,7 @@ class WarrantyClaim(models.Model):
         """The manufacturer asked for the parts: a transfer of their packages from the warranty returns."""
         self.env["warranty.claim.line"]._check_returned_parts_rights()
         todo = []
+        self.line_ids._lock_returned_parts()
         for claim in self:
             if claim.state in ("draft", "cancel"):
                 raise UserError(_(
@@ -48,8 +50,8 @@ class WarrantyClaim(models.Model):
                 by_source[line._get_returned_part_location()] |= line
             for source, source_lines in by_source.items():
                 picking = claim._create_parts_transfer(
-                    source_lines, source.warehouse_id.out_type_id or claim._get_returns_warehouse().out_type_id,
-                    source, destination, partner=claim.manufacturer_id,
+                    source_lines, claim._get_returns_warehouse().out_type_id, source, destination,
+                    partner=claim.manufacturer_id,
                 )
                 claim._move_returned_packages(picking, keep_package=True)
                 claim.manufacturer_return_picking_id = picking.with_env(self.env)
@@ -150,7 +152,7 @@ class WarrantyClaim(models.Model):
             # The removed part comes out of the unit, not out of the dealer's stock: it enters the books
             # the way found goods do, through the company's inventory adjustment location
             source = lines[0].product_id.with_company(claim.company_id).property_stock_inventory
-            todo.append((claim, lines, returns, source))
+            todo.append((claim, lines, warehouse, returns, source))
         if not todo:
             return
         all_lines = self.env["warranty.claim.line"].union(*(item[1] for item in todo))
@@ -163,9 +165,8 @@ class WarrantyClaim(models.Model):
             line._write_return_values({"returned_package_id": package.id, "returned_date": line.submission_date})
         # sudo: see above
         pickings = self.env["stock.picking"].sudo().create([
-            claim._prepare_parts_transfer_vals(lines, returns.warehouse_id.int_type_id or
-                                               claim._get_returns_warehouse().int_type_id, source, returns)
-            for claim, lines, returns, source in todo
+            claim._prepare_parts_transfer_vals(lines, warehouse.int_type_id, source, returns)
+            for claim, lines, warehouse, returns, source in todo
         ])
         self._move_returned_packages(pickings)
         pickings.move_ids.picked = True
@@ -251,6 +252,7 @@ class WarrantyClaimLine(models.Model):
         """Scrap the kept parts whose retention period is over, each from its own package."""
         self._check_returned_parts_rights()
         today = fields.Date.context_today(self)
+        self._lock_returned_parts()
         lines = self.filtered(lambda l: l.return_state == "kept" and l.return_until and l.return_until < today)
         if not lines:
             raise UserError(_("None of these parts is kept past its retention period."))
@@ -279,6 +281,16 @@ class WarrantyClaimLine(models.Model):
     def _check_returned_parts_rights(self):
         if not (self.env.su or self.env.user.has_group("warranty_service.group_warranty_workshop")):
             raise AccessError(_("Only the workshop ships or scraps the defective parts kept for the manufacturer."))
+
+    def _lock_returned_parts(self):
+        """Lock the lines before reading their part's status: of two users shipping or scrapping the same
+        part at once, the second waits, then its request is retried and sees the part gone."""
+        if self.ids:
+            # The loser's serialization failure is expected and retried by the server: not worth an error log
+            self.env.cr.execute(SQL(
+                "SELECT id FROM warranty_claim_line WHERE id IN %s FOR NO KEY UPDATE", tuple(self.ids),
+            ), log_exceptions=False)
+            self.invalidate_recordset(["return_state"])
 
     def _get_returned_part_reference(self):
         """The reference of the line's returned part, on its package and tag: the claim and the line."""
