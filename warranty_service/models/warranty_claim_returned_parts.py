@@ -7,6 +7,8 @@ from odoo.tools import SQL
 
 # Context key of the writes that the stock operations make to a returned part's status
 RETURNED_PARTS_UPDATE = "warranty_returned_parts_update"
+# Written by the stock operations only
+RETURN_STATUS_FIELDS = {"return_state", "returned_package_id", "returned_date"}
 
 
 class WarrantyClaim(models.Model):
@@ -224,9 +226,18 @@ class WarrantyClaimLine(models.Model):
             submitted = line.claim_id.submission_date
             line.return_until = submitted + timedelta(days=days) if submitted else False
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get(RETURNED_PARTS_UPDATE) and any(
+            vals.get("return_state", "none") != "none" or vals.get("returned_package_id") or vals.get("returned_date")
+            for vals in vals_list
+        ):
+            raise UserError(_("The status of a returned part follows its transfers: ship or scrap it from its claim."))
+        return super().create(vals_list)
+
     def write(self, vals):
         if not self.env.context.get(RETURNED_PARTS_UPDATE):
-            if vals.keys() & {"return_state", "returned_package_id", "returned_date"}:
+            if vals.keys() & RETURN_STATUS_FIELDS:
                 raise UserError(_(
                     "The status of a returned part follows its transfers: ship or scrap it from its claim."
                 ))

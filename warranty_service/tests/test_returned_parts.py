@@ -3,6 +3,7 @@ import io
 from freezegun import freeze_time
 from PyPDF2 import PdfReader
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -141,10 +142,6 @@ class TestReturnedParts(ClaimCommon):
             claim.with_user(self.user_accountant_only).action_ship_returned_parts()
         with self.assertRefused("The status of a returned part follows its transfers"):
             line.with_user(self.user_workshop).write({"return_state": "shipped"})
-        with self.assertRefused("is already set aside in its own package: its part tag and return cannot change"):
-            line.with_user(self.user_workshop).write({"return_required": False})
-        with self.assertRefused("waits in the warranty returns: ship or scrap it before deleting its line"):
-            line.unlink()
         draft = self._claim(self._done_repair())
         with self.assertRefused(f"Claim {draft.name} is not submitted: its parts are not set aside"):
             draft.with_user(self.user_workshop).action_ship_returned_parts()
@@ -154,6 +151,19 @@ class TestReturnedParts(ClaimCommon):
         package = self._part_line(claim).returned_package_id
         claim.with_user(self.user_accountant).action_reject("Seal damaged by the dealer")
         claim.with_user(self.user_workshop).action_resubmit()
+        self.assertEqual(claim.state, "draft")
+        line = self._part_line(claim)
+        self.assertEqual(line.return_state, "kept", "the part stays where it is while the claim is corrected")
+        with self.assertRefused("The status of a returned part follows its transfers"):
+            line.with_user(self.user_workshop).write({"return_state": "none"})
+        with self.assertRefused("The status of a returned part follows its transfers"):
+            claim.with_user(self.user_workshop).write({"line_ids": [Command.create({
+                "name": "Forged part", "product_id": self.seal.id, "price_unit": 1.0, "return_state": "kept",
+            })]})
+        with self.assertRefused("is already set aside in its own package: its part tag and return cannot change"):
+            line.with_user(self.user_workshop).write({"return_required": False})
+        with self.assertRefused("waits in the warranty returns: ship or scrap it before deleting its line"):
+            line.with_user(self.user_workshop).unlink()
         with freeze_time("2026-06-20"):
             claim.with_user(self.user_workshop).action_submit()
         self.assertEqual(self._part_line(claim).returned_package_id, package)
@@ -204,6 +214,29 @@ class TestReturnedParts(ClaimCommon):
         self.assertFalse(legacy.warranty_returns)
         self.assertFalse(legacy.active, "the empty internal location is archived")
 
+    def test_parts_set_aside_by_older_versions_leave_from_where_they_are(self):
+        legacy = self.env["stock.location"].create({
+            "name": "Warranty Returns", "usage": "internal", "location_id": self.warehouse.view_location_id.id,
+            "warranty_returns": True,
+        })
+        self.env["stock.quant"]._update_available_quantity(self.seal, legacy, 2)
+        claim = self._claim(self._done_repair())
+        # What older versions left: the parts in the internal location, no package, the line kept
+        claim.write({"state": "submitted", "return_picking_id": self.env["stock.picking"].create({
+            "picking_type_id": self.warehouse.int_type_id.id, "location_id": self.stock_location.id,
+            "location_dest_id": legacy.id,
+        }).id})
+        line = self._part_line(claim)
+        line.with_context(warranty_returned_parts_update=True).return_state = "kept"
+        self.assertNotEqual(self.warehouse._get_warranty_returns_location(), legacy)
+        self.assertTrue(legacy.active, "the parts still in it keep it open")
+        claim.with_user(self.user_workshop).action_ship_returned_parts()
+        shipment = claim.manufacturer_return_picking_id
+        self.assertEqual(shipment.location_id, legacy)
+        shipment.button_validate()
+        self.assertEqual(line.return_state, "shipped")
+        self.assertEqual(self.seal.with_context(location=legacy.id).qty_available, 0)
+
     def test_tag(self):
         claim = self._submitted_claim()
         line = self._part_line(claim)
@@ -229,6 +262,9 @@ class TestReturnedParts(ClaimCommon):
         self.assertEqual(self.env["ir.actions.report"].get_wkhtmltopdf_state(), "ok",
                          "printing the part tag needs wkhtmltopdf (see README)")
         claim = self._submitted_claim()
+        # wkhtmltopdf fetches the style sheets from the server; the test's own server would wait for this
+        # test's transaction, so it is pointed at a closed port: the tag renders unstyled, at once
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
         pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
             "warranty_service.report_returned_part_tag", self._part_line(claim).ids,
         )
