@@ -6,6 +6,7 @@ from PyPDF2 import PdfReader
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .test_claim import ClaimCommon
 
@@ -202,6 +203,7 @@ class TestReturnedParts(ClaimCommon):
         self.assertEqual(self._part_line(shipped).returned_package_id.quant_ids.quantity, 2)
         self.assertEqual(self._stock_figures(), before, "scrapping a returned part changes no stock figure")
 
+    @mute_logger("odoo.addons.warranty_service.models.stock_warehouse")
     def test_internal_location_of_older_versions_is_not_used(self):
         legacy = self.env["stock.location"].create({
             "name": "Warranty Returns", "usage": "internal", "location_id": self.warehouse.view_location_id.id,
@@ -214,6 +216,7 @@ class TestReturnedParts(ClaimCommon):
         self.assertFalse(legacy.warranty_returns)
         self.assertFalse(legacy.active, "the empty internal location is archived")
 
+    @mute_logger("odoo.addons.warranty_service.models.stock_warehouse")
     def test_parts_set_aside_by_older_versions_leave_from_where_they_are(self):
         legacy = self.env["stock.location"].create({
             "name": "Warranty Returns", "usage": "internal", "location_id": self.warehouse.view_location_id.id,
