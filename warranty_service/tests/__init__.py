@@ -9,6 +9,7 @@ from . import test_repair_performance
 from . import test_part_requisition
 from . import test_claim
 from . import test_claim_exchange
+from . import test_returned_parts
 from . import test_reimbursement
 from . import test_defect_register
 from . import test_quality_alert
