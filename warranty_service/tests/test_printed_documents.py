@@ -1,4 +1,5 @@
 import io
+import re
 
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfReader
@@ -25,8 +26,8 @@ class TestPrintedDocuments(ClaimCommon):
         self.assertTrue(content.startswith(b"%PDF"), "wkhtmltopdf produced a PDF")
         reader = PdfReader(io.BytesIO(content))
         self.assertGreaterEqual(len(reader.pages), 1)
-        # Text extraction joins the words of a line without spaces in some layouts: compare without them
-        return "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
+        # Text extraction separates words by spaces, tabs or nothing depending on the layout: compare without them
+        return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
 
     def test_certificate_repair_act_and_reclamation_act_print(self):
         text = self._pdf_text("warranty_service.action_report_warranty_certificate", self.registration,
