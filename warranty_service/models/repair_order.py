@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from psycopg2 import errors as pg_errors
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -13,6 +15,10 @@ REPAIR_COVERAGE_SELECTION = [
 
 COVERED = ("manufacturer", "extension", "goodwill")
 DIAGNOSIS_FIELDS = {"defect_code_ids", "failure_cause", "is_factory_defect", "causal_part_id"}
+# Moved only by the examination actions, which check who records what and from which step
+EXPERTISE_STATE_FIELDS = {"expertise_state", "expertise_date_sent", "expertise_date_result"}
+# Written by the loaner actions only, with the transfer that moves the unit
+LOANER_ACTION_FIELDS = {"loaner_date_out", "loaner_date_in", "loaner_state"}
 
 
 class RepairOrder(models.Model):
@@ -21,8 +27,9 @@ class RepairOrder(models.Model):
     # Coverage: decided from the unit's registration while the order is new, then frozen
     warranty_registration_id = fields.Many2one(
         "warranty.registration", string="Warranty Registration", index="btree_not_null",
-        compute="_compute_warranty_registration_id", store=True, readonly=False,
-        help="The registration of the unit's serial number, found automatically.",
+        compute="_compute_warranty_registration_id", store=True, readonly=False, tracking=True, check_company=True,
+        domain="[('lot_id', '=', lot_id), ('company_id', '=', company_id)]",
+        help="The registration of the unit's serial number in the repair's company, found automatically.",
     )
     odometer_km = fields.Integer(
         string="Odometer (km)", tracking=True,
@@ -41,7 +48,9 @@ class RepairOrder(models.Model):
     under_warranty = fields.Boolean(compute="_compute_under_warranty", store=True, readonly=False)
     # Goodwill: coverage granted outside the terms, by a Warranty Manager's decision
     goodwill_reason = fields.Text(string="Goodwill Reason", tracking=True)
-    goodwill_user_id = fields.Many2one("res.users", string="Goodwill Granted By", readonly=True, copy=False, tracking=True)
+    goodwill_user_id = fields.Many2one(
+        "res.users", string="Goodwill Granted By", readonly=True, copy=False, tracking=True, check_company=True,
+    )
     goodwill_date = fields.Date(string="Goodwill Granted On", readonly=True, copy=False)
     # Diagnosis
     defect_code_ids = fields.Many2many(
@@ -83,14 +92,14 @@ class RepairOrder(models.Model):
             ("confirmed", "Verdict Confirmed"),
             ("overturned", "Verdict Overturned"),
         ],
-        string="Independent Examination", default="none", required=True, tracking=True, copy=False,
+        string="Independent Examination", default="none", required=True, readonly=True, tracking=True, copy=False,
         help="Sample Sent: the customer disputes the verdict and a sample went to an independent examiner.\n"
         "Verdict Confirmed: the examiner agrees with the workshop.\n"
         "Verdict Overturned: the examiner disagrees; a Warranty Manager may change the coverage.",
     )
-    expertise_partner_id = fields.Many2one("res.partner", string="Examiner", tracking=True, copy=False)
-    expertise_date_sent = fields.Date(string="Sample Sent On", copy=False)
-    expertise_date_result = fields.Date(string="Verdict On", copy=False)
+    expertise_partner_id = fields.Many2one("res.partner", string="Examiner", tracking=True, copy=False, check_company=True)
+    expertise_date_sent = fields.Date(string="Sample Sent On", readonly=True, copy=False, tracking=True)
+    expertise_date_result = fields.Date(string="Verdict On", readonly=True, copy=False, tracking=True)
     expertise_result = fields.Text(string="Examiner's Verdict", copy=False)
 
     date_done = fields.Datetime(string="Repaired On", readonly=True, copy=False,
@@ -115,11 +124,22 @@ class RepairOrder(models.Model):
         ),
     ]
 
-    @api.depends("lot_id")
+    @api.depends("lot_id", "company_id")
     def _compute_warranty_registration_id(self):
+        drafts = self.filtered(lambda repair: repair.state in (False, "draft") and repair.lot_id)
+        # A registration is used only within its company: a repair of a serial shared between companies
+        # takes its own company's registration, whatever companies the user has selected.
+        # sudo: inventory users without a warranty role also create repairs. One search for the batch.
+        registrations = self.env["warranty.registration"].sudo().search_fetch(
+            [("lot_id", "in", drafts.lot_id.ids), ("company_id", "in", drafts.company_id.ids)],
+            ["lot_id", "company_id"], order="is_void, date_start desc, id desc",
+        ) if drafts else self.env["warranty.registration"]
+        in_force = {}
+        for registration in registrations:
+            in_force.setdefault((registration.lot_id.id, registration.company_id.id), registration.id)
         for repair in self:
             if repair.state in (False, "draft"):
-                repair.warranty_registration_id = repair.lot_id.warranty_registration_id
+                repair.warranty_registration_id = in_force.get((repair.lot_id.id, repair.company_id.id), False)
             else:
                 # Confirmed orders keep the registration their coverage was decided on
                 repair.warranty_registration_id = repair.warranty_registration_id
@@ -184,6 +204,28 @@ class RepairOrder(models.Model):
             if repair.loaner_lot_id == repair.lot_id:
                 raise ValidationError(_("A unit cannot be its own loaner (%(serial)s).", serial=repair.lot_id.name))
 
+    @api.constrains("warranty_registration_id", "lot_id", "company_id")
+    def _check_warranty_registration(self):
+        # Coverage follows the registration: another unit's, or another company's, would cover this unit
+        # with a warranty it does not have. sudo: the registration's serial and company are read for
+        # users without a warranty role too (the repair is theirs)
+        for repair in self.filtered("warranty_registration_id"):
+            registration = repair.warranty_registration_id.sudo()
+            if registration.lot_id != repair.lot_id:
+                raise ValidationError(_(
+                    "Repair %(repair)s cannot use the warranty registration %(registration)s: it is the "
+                    "registration of serial number %(other)s, not of the repaired unit %(serial)s.",
+                    repair=repair.name, registration=registration.name, other=registration.lot_id.name,
+                    serial=repair.lot_id.name or _("(none)"),
+                ))
+            if registration.company_id != repair.company_id:
+                raise ValidationError(_(
+                    "Repair %(repair)s cannot use the warranty registration %(registration)s: it belongs to "
+                    "%(other)s, and a repair uses only the warranties of its own company (%(company)s).",
+                    repair=repair.name, registration=registration.name, other=registration.company_id.name,
+                    company=repair.company_id.name,
+                ))
+
     @api.constrains("odometer_km", "lot_id")
     def _check_odometer(self):
         repairs = self.filtered(lambda r: r.lot_id and r.odometer_km)
@@ -213,11 +255,33 @@ class RepairOrder(models.Model):
     def create(self, vals_list):
         if any("warranty_coverage" in vals or "goodwill_user_id" in vals for vals in vals_list):
             self._check_coverage_rights()
+        if not self.env.su and any(LOANER_ACTION_FIELDS & vals.keys() for vals in vals_list):
+            self._raise_loaner_fields_refused()
         return super().create(vals_list)
 
     def write(self, vals):
         if {"warranty_coverage", "goodwill_user_id", "goodwill_date"} & vals.keys():
             self._check_coverage_rights()
+        if "warranty_registration_id" in vals and any(
+            repair.warranty_registration_id.id != vals["warranty_registration_id"] for repair in self
+        ):
+            # The registration decides the coverage: choosing it by hand is changing the coverage
+            self._check_coverage_rights()
+        if EXPERTISE_STATE_FIELDS & vals.keys() and not self.env.su:
+            raise UserError(_(
+                "The independent examination moves on with its buttons (Send Sample, Verdict Confirmed, "
+                "Verdict Overturned), not by editing it."
+            ))
+        if not self.env.su and (
+            ("expertise_partner_id" in vals and any(
+                r.expertise_state != "none" and r.expertise_partner_id.id != vals["expertise_partner_id"] for r in self))
+            or ("expertise_result" in vals and any(
+                r.expertise_state in ("confirmed", "overturned") and r.expertise_result != vals["expertise_result"]
+                for r in self))
+        ):
+            # What the examiner received and answered is the record of the dispute
+            raise UserError(_("Once the sample is sent, its examiner cannot change, nor the verdict once recorded."))
+        self._check_loaner_write(vals)
         if DIAGNOSIS_FIELDS & vals.keys() and not self.env.su \
                 and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
             # Parts staff work on repairs' parts (they are inventory users) but the diagnosis is the workshop's
@@ -256,22 +320,36 @@ class RepairOrder(models.Model):
 
     def action_send_to_expertise(self):
         """Record that a sample went to an independent examiner because the customer disputes the verdict."""
+        self._check_expertise_rights()
         for repair in self:
+            if repair.state == "cancel":
+                raise UserError(_("Repair %(repair)s is cancelled: there is no verdict left to dispute.", repair=repair.name))
+            if repair.expertise_state != "none":
+                raise UserError(_(
+                    "A sample of repair %(repair)s already went to the examiner: it is sent once, and its "
+                    "verdict is recorded on the repair.", repair=repair.name,
+                ))
             if not repair.expertise_partner_id:
                 raise UserError(_("Choose the examiner of repair %(repair)s before sending the sample.", repair=repair.name))
-        self.write({"expertise_state": "sent", "expertise_date_sent": fields.Date.context_today(self)})
+        # sudo: the examination fields are written only by these actions (write() refuses them
+        # otherwise); the caller's group and the step were checked above
+        self.sudo().write({"expertise_state": "sent", "expertise_date_sent": fields.Date.context_today(self)})
+        return True
 
     def action_record_expertise(self, overturned=False):
         """Record the examiner's verdict; an overturned verdict lets a manager change the coverage."""
+        self._check_expertise_rights()
         for repair in self:
             if repair.expertise_state != "sent":
                 raise UserError(_("Repair %(repair)s has no sample out for examination.", repair=repair.name))
             if not (repair.expertise_result or "").strip():
                 raise UserError(_("Enter the examiner's verdict of repair %(repair)s first.", repair=repair.name))
-        self.write({
+        # sudo: as in action_send_to_expertise
+        self.sudo().write({
             "expertise_state": "overturned" if overturned else "confirmed",
             "expertise_date_result": fields.Date.context_today(self),
         })
+        return True
 
     def action_record_expertise_overturned(self):
         """The examiner disagrees with the workshop's verdict."""
@@ -279,6 +357,9 @@ class RepairOrder(models.Model):
 
     def action_lend_loaner(self):
         """Hand the loaner unit to the customer: a transfer from the loaner fleet to the customer."""
+        self._check_loaner_rights()
+        # A double click on one repair: the second call waits, is retried and finds the loaner out
+        self._lock_for_update()
         for repair in self:
             if not repair.loaner_lot_id:
                 raise UserError(_("Choose the loaner unit of repair %(repair)s first.", repair=repair.name))
@@ -287,34 +368,55 @@ class RepairOrder(models.Model):
             if not repair.partner_id:
                 raise UserError(_("Repair %(repair)s has no customer to lend a unit to.", repair=repair.name))
         self._check_loaners_free()
-        for repair in self:
-            fleet = repair._get_loaner_location()
-            in_fleet = self.env["stock.quant"].search_count([
-                ("lot_id", "=", repair.loaner_lot_id.id), ("location_id", "child_of", fleet.id), ("quantity", ">", 0),
-            ])
-            if not in_fleet:
+        fleets = {repair: repair._get_loaner_location() for repair in self}
+        # One read of where the loaners are, not one per repair
+        quants = self.env["stock.quant"].search_fetch(
+            [("lot_id", "in", self.loaner_lot_id.ids), ("location_id", "child_of", [f.id for f in fleets.values()]),
+             ("quantity", ">", 0)],
+            ["lot_id", "location_id"],
+        )
+        for repair, fleet in fleets.items():
+            if not quants.filtered(lambda q: q.lot_id == repair.loaner_lot_id
+                                   and q.location_id.parent_path.startswith(fleet.parent_path)):
                 raise UserError(_(
                     "Loaner %(serial)s is not in the loaner fleet (%(fleet)s): add it to the fleet (button on the serial number) "
                     "or choose another unit.",
                     serial=repair.loaner_lot_id.name, fleet=fleet.display_name,
                 ))
+        # Marked lent before its transfer is made: two repairs lending the same unit at once meet at the
+        # database's exclusion constraint here; the second waits for the first and is refused before it
+        # moves anything (its whole transaction is rolled back with the refusal)
+        try:
+            with self.env.cr.savepoint():
+                # sudo: the loaner dates are written by these actions only (write() refuses them)
+                self.sudo().write({"loaner_date_out": fields.Datetime.now()})
+        except pg_errors.ExclusionViolation:
+            raise UserError(_(
+                "Loaner %(serial)s was lent on another repair a moment ago: choose another unit.",
+                serial=", ".join(self.loaner_lot_id.mapped("name")),
+            )) from None
+        for repair, fleet in fleets.items():
             repair._create_service_transfer(
                 "loaner_out", repair._get_warehouse().out_type_id, fleet,
                 self.env.ref("stock.stock_location_customers"), repair.loaner_lot_id, validate=True,
             )
-        self.write({"loaner_date_out": fields.Datetime.now()})
         return True
 
     def action_return_loaner(self):
         """The customer brought the loaner back: a transfer from the customer to the loaner fleet."""
+        self._check_loaner_rights()
+        # Two clicks at once would bring the unit back twice: the second waits, is retried and is refused
+        self._lock_for_update()
         for repair in self:
             if repair.loaner_state != "lent":
                 raise UserError(_("The loaner of repair %(repair)s is not out.", repair=repair.name))
+        # sudo: the loaner dates are written by these actions only (write() refuses them)
+        self.sudo().write({"loaner_date_in": fields.Datetime.now()})
+        for repair in self:
             repair._create_service_transfer(
                 "loaner_in", repair._get_warehouse().in_type_id, self.env.ref("stock.stock_location_customers"),
                 repair._get_loaner_location(), repair.loaner_lot_id, validate=True,
             )
-        self.write({"loaner_date_in": fields.Datetime.now()})
         return True
 
     def action_create_pickup(self):
@@ -462,9 +564,13 @@ class RepairOrder(models.Model):
     def action_add_campaign_work(self):
         """Add the open campaigns' labour operation and parts kit to this repair."""
         self.ensure_one()
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            raise AccessError(_("Only the workshop adds campaign work to a repair."))
         if self.state in ("done", "cancel"):
             raise UserError(_("Repair %(repair)s is closed.", repair=self.name))
-        lines = self.recall_line_ids
+        # The unit's open campaign lines are locked before they are checked: of two repairs of the unit
+        # taking the work at once, one gets it and the other is refused below
+        lines = self.recall_line_ids._lock_for_campaign_work()
         if not lines:
             done = self.env["warranty.recall.line"].search(
                 [("lot_id", "=", self.lot_id.id), ("state", "=", "done"), ("recall_state", "=", "open")], limit=1,
@@ -493,7 +599,8 @@ class RepairOrder(models.Model):
                                          "repair_line_type": "add", "warranty_recall_id": line.recall_id.id})
                          for line in lines for part in line.recall_id.part_ids],
         })
-        lines.write({"repair_id": self.id})
+        # sudo: a campaign line is linked to its repair by this action only, under the lock taken above
+        lines.sudo().write({"repair_id": self.id})
         self.message_post(body=_("Campaign work added: %(campaigns)s",
                                  campaigns=", ".join(lines.recall_id.mapped("campaign_code"))))
         return True
@@ -577,6 +684,12 @@ class RepairOrder(models.Model):
                 "Only a Warranty Manager can grant goodwill or change the coverage of a repair."
             ))
 
+    def _check_expertise_rights(self):
+        # The workshop handles the examination of its own diagnosis; changing the coverage after an
+        # overturned verdict stays a Warranty Manager's decision (_check_coverage_rights)
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            raise AccessError(_("Only the workshop sends samples to the independent examiner and records the verdict."))
+
     def _check_repair_editable(self):
         closed = self.filtered(lambda repair: repair.state in ("done", "cancel"))
         if closed:
@@ -599,6 +712,39 @@ class RepairOrder(models.Model):
                     "before completing it, so the claim to the manufacturer can be made.",
                     repair=repair.name, missing=", ".join(missing),
                 ))
+
+    def _check_loaner_rights(self):
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            raise AccessError(_("Only the workshop lends loaners and takes them back."))
+
+    def _raise_loaner_fields_refused(self):
+        raise UserError(_(
+            "A loaner is lent and taken back with the buttons Lend Loaner and Loaner Returned, which move the unit."
+        ))
+
+    def _check_loaner_write(self, vals):
+        """The loaner's dates follow its transfers; the unit cannot be swapped once it is out."""
+        if self.env.su:
+            return
+        if LOANER_ACTION_FIELDS & vals.keys():
+            self._raise_loaner_fields_refused()
+        if "loaner_lot_id" in vals:
+            out = self.filtered(
+                lambda r: r.loaner_state in ("lent", "returned") and r.loaner_lot_id.id != vals["loaner_lot_id"]
+            )
+            if out:
+                raise UserError(_(
+                    "The loaner of repair %(repair)s was already handed over: its unit can no longer be changed.",
+                    repair=out[0].name,
+                ))
+
+    def _lock_for_update(self):
+        """Lock the repairs' rows: a concurrent action on the same repair waits, then is retried by the RPC
+        layer (the database refuses it: the row changed after it read it) and sees the new state."""
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM repair_order WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", tuple(self.ids),
+            ))
 
     def _check_loaners_free(self):
         """A loaner can be lent once at a time, and not while it is itself under repair."""

@@ -46,42 +46,45 @@ class StockLot(models.Model):
         return super().create(vals_list)
 
     @api.depends("warranty_registration_ids.is_void", "warranty_registration_ids.date_expiry")
-    @api.depends_context("date")
+    @api.depends_context("date", "uid", "allowed_company_ids")
     def _compute_warranty(self):
         # sudo: every inventory user may see whether a unit is covered (the serial form and the
-        # repair order show it), even without a warranty role to read the registrations themselves
+        # repair order show it), even without a warranty role to read the registrations themselves.
+        # A registration is used only within its company: a serial shared between companies shows
+        # only the registrations of the companies the user works in, the current company's first.
         Registration = self.env["warranty.registration"].sudo()
         registrations = Registration.search(
-            [("lot_id", "in", self.ids)], order="is_void, date_start desc, id desc",
+            [("lot_id", "in", self.ids), ("company_id", "in", self.env.companies.ids)],
+            order="is_void, date_start desc, id desc",
         ) if self.ids else Registration
-        current = {}
-        counts = {}
+        by_lot = {}
         for registration in registrations:
-            current.setdefault(registration.lot_id.id, registration)
-            counts[registration.lot_id.id] = counts.get(registration.lot_id.id, 0) + 1
+            by_lot.setdefault(registration.lot_id.id, []).append(registration.id)
         for lot in self:
-            registration = current.get(lot.id, Registration)
+            registration = Registration.browse(by_lot.get(lot.id, []))._pick_in_force()
             lot.warranty_registration_id = registration.with_env(self.env)
             lot.warranty_state = registration.state or "none"
             lot.warranty_date_expiry = registration.date_expiry if registration and not registration.is_void else False
-            lot.warranty_registration_count = counts.get(lot.id, 0)
+            lot.warranty_registration_count = len(by_lot.get(lot.id, []))
 
     def _search_warranty_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(_("The warranty status can only be searched by value."))
         values = {value} if isinstance(value, str) else set(value or [])
+        # As the computed status: only the registrations of the companies the user works in
+        companies = [("company_id", "in", self.env.companies.ids)]
         domains = []
         for state in values:
             if state == "none":
-                domains.append([("warranty_registration_ids", "=", False)])
+                domains.append([("warranty_registration_ids", "not any", companies)])
             elif state == "void":
                 # Void only when no registration is still in force
                 domains.append([
-                    ("warranty_registration_ids.is_void", "=", True),
-                    ("warranty_registration_ids", "not any", [("is_void", "=", False)]),
+                    ("warranty_registration_ids", "any", [*companies, ("is_void", "=", True)]),
+                    ("warranty_registration_ids", "not any", [*companies, ("is_void", "=", False)]),
                 ])
             elif state in ("active", "expired"):
-                domains.append([("warranty_registration_ids", "any", [("state", "=", state)])])
+                domains.append([("warranty_registration_ids", "any", [*companies, ("state", "=", state)])])
         domain = expression.OR(domains or [expression.FALSE_DOMAIN])
         if operator in ("!=", "not in"):
             domain = ["!", *expression.normalize_domain(domain)]
@@ -130,5 +133,5 @@ class StockLot(models.Model):
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"default_lot_id": self.id, "search_default_filter_not_void": 0}
         if self.warranty_registration_count == 1:
-            action.update(view_mode="form", views=[(False, "form")], res_id=self.warranty_registration_ids.id)
+            action.update(view_mode="form", views=[(False, "form")], res_id=self.warranty_registration_id.id)
         return action

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -25,3 +26,10 @@ class StockPicking(models.Model):
     warranty_requisition_kind = fields.Selection(
         [("issue", "Issue to Workshop"), ("tool_return", "Tool Return")], string="Requisition Transfer", readonly=True,
     )
+
+    def write(self, vals):
+        # Set by the warranty workflows when they create the record; rewiring it by hand (over RPC, as any
+        # stock or purchase user) would fake what a requisition issued or a repair moved
+        if not self.env.su and {'warranty_requisition_id', 'warranty_repair_id', 'warranty_transfer_kind', 'warranty_requisition_kind'} & vals.keys():
+            raise UserError(_("The link of a transfer to its repair or part requisition is set by the warranty workflows, not by hand."))
+        return super().write(vals)

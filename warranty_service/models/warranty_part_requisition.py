@@ -2,7 +2,17 @@ from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import SQL, float_compare
+
+# Written only by the actions (with sudo): the approval trail, the documents made from it, and figures
+ACTION_FIELDS = {"name", "state", "approved_by_id", "date_approved", "picking_ids", "purchase_ids", "amount_estimated"}
+# What the workshop asks for: fixed once submitted, so the parts staff approve what they read
+REQUEST_FIELDS = {
+    "repair_id", "requested_by_id", "company_id", "warehouse_id", "source_location_id", "workshop_location_id",
+    "note", "line_ids",
+}
+# The request's planning, which the parts staff and the requester may still adjust while it is open
+PLANNING_FIELDS = {"priority", "date_required", "refuse_reason"}
 
 
 class WarrantyPartRequisition(models.Model):
@@ -25,7 +35,9 @@ class WarrantyPartRequisition(models.Model):
     )
     requested_by_id = fields.Many2one(
         "res.users", string="Requested By", required=True, default=lambda self: self.env.user, tracking=True,
-        domain="[('share', '=', False)]",
+        domain="[('share', '=', False)]", copy=False,
+        help="Who asks for the parts: the user who creates the request; only a Warranty Manager may name someone else. "
+        "Neither the requester nor the user who created the request may approve it.",
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Warehouse", required=True, check_company=True,
@@ -73,7 +85,8 @@ class WarrantyPartRequisition(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount_estimated = fields.Monetary(
         string="Estimated Value", compute="_compute_amount_estimated", store=True,
-        help="Quantities at the products' cost: above the company's limit a Warranty Manager approves.",
+        help="Quantities at the products' cost in the requisition's company: above that company's limit a Warranty "
+        "Manager approves.",
     )
     has_overdue_tools = fields.Boolean(compute="_compute_has_overdue_tools", search="_search_has_overdue_tools")
 
@@ -93,9 +106,10 @@ class WarrantyPartRequisition(models.Model):
     @api.depends("line_ids.product_qty", "line_ids.product_id", "line_ids.product_uom_id")
     def _compute_amount_estimated(self):
         for requisition in self:
+            # The cost is per company: the requisition's, not the current user's
             requisition.amount_estimated = sum(
                 line.product_uom_id._compute_quantity(line.product_qty, line.product_id.uom_id)
-                * line.product_id.standard_price
+                * line.product_id.with_company(requisition.company_id).standard_price
                 for line in requisition.line_ids
             )
 
@@ -118,27 +132,49 @@ class WarrantyPartRequisition(models.Model):
             names = self.env["ir.sequence"]._next_batch_by_code("warranty.part.requisition", len(to_name))
             for vals, name in zip(to_name, names):
                 vals["name"] = name
-        return super().create(vals_list)
+        if not self.env.su:
+            self._check_create_vals(vals_list)
+        requisitions = super().create(vals_list)
+        if not self.env.su:
+            # Checked again on the records made: values may also come from other defaults
+            requisitions._check_created()
+        return requisitions
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_write(vals)
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         if any(requisition.state not in ("draft", "cancel") for requisition in self):
             raise UserError(_("Only draft or cancelled requisitions can be deleted: cancel it first."))
+        if not self.env.su:
+            self._check_requester_or_manager(_("delete"))
 
     def action_submit(self):
         """Send the request to the parts staff."""
+        self._check_workshop()
+        self._lock_for_update()
         for requisition in self:
             if requisition.state != "draft":
                 raise UserError(_("Requisition %(name)s is not a draft: it cannot be submitted.", name=requisition.name))
             if not requisition.line_ids:
                 raise UserError(_("Requisition %(name)s asks for nothing: add a line first.", name=requisition.name))
-        self.write({"state": "submitted"})
+        self._check_requester_or_manager(_("submit"))
+        # sudo: the state is written by the actions only (write() refuses it to everybody else)
+        self.sudo().write({"state": "submitted"})
         return True
 
     def action_approve(self):
         """Approve: issue what is in stock with one transfer, buy what is missing."""
+        self._check_parts_staff()
+        # Two parts clerks approving at once: the second waits here, then is retried and finds it approved,
+        # so one approval makes one transfer and one set of RFQs
+        self._lock_for_update()
         self._check_can_approve()
-        self.write({"state": "approved", "approved_by_id": self.env.user.id, "date_approved": fields.Datetime.now()})
+        # sudo: the state and the approval trail are written by the actions only
+        self.sudo().write({"state": "approved", "approved_by_id": self.env.user.id, "date_approved": fields.Datetime.now()})
         pickings = self._create_issue_pickings()
         self._buy_shortages(pickings)
         self._update_repair_part_locations()
@@ -147,16 +183,19 @@ class WarrantyPartRequisition(models.Model):
     def action_refuse(self):
         """Refuse the request, with the reason written on it."""
         self._check_parts_staff()
+        self._lock_for_update()
         for requisition in self:
             if requisition.state != "submitted":
                 raise UserError(_("Only a submitted requisition can be refused (%(name)s).", name=requisition.name))
             if not (requisition.refuse_reason or "").strip():
                 raise UserError(_("Enter the reason for refusing requisition %(name)s.", name=requisition.name))
-        self.write({"state": "cancel"})
+        # sudo: the state is written by the actions only
+        self.sudo().write({"state": "cancel"})
         return True
 
     def action_cancel(self):
         """Withdraw the request: reservations are released and unconfirmed purchases cancelled."""
+        self._lock_for_update()
         for requisition in self:
             if requisition.state in ("done", "cancel"):
                 raise UserError(_("Requisition %(name)s is already closed.", name=requisition.name))
@@ -165,6 +204,9 @@ class WarrantyPartRequisition(models.Model):
                     "Parts of requisition %(name)s were already issued: it cannot be cancelled. "
                     "Return what is not needed instead.", name=requisition.name,
                 ))
+        # The parts staff may stop a request they received; a draft is still its requester's alone
+        if not (self._is_parts_staff() and "draft" not in self.mapped("state")):
+            self._check_requester_or_manager(_("cancel"))
         self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
         # Unconfirmed RFQ lines go; received or confirmed purchases stay untouched.
         # sudo: the workshop withdrawing its request may not hold purchase rights; only the RFQ
@@ -173,19 +215,36 @@ class WarrantyPartRequisition(models.Model):
         orders = draft_lines.order_id
         draft_lines.unlink()
         orders.filtered(lambda order: not order.order_line).button_cancel()
-        self.write({"state": "cancel"})
+        # sudo: the state is written by the actions only
+        self.sudo().write({"state": "cancel"})
         return True
 
     def action_reset_to_draft(self):
         """Reopen a cancelled requisition to correct and submit it again."""
+        self._lock_for_update()
         if any(requisition.state != "cancel" for requisition in self):
             raise UserError(_("Only a cancelled requisition can be set back to draft."))
-        self.write({"state": "draft", "approved_by_id": False, "date_approved": False})
+        self._check_requester_or_manager(_("reopen"))
+        # sudo: the state and the approval trail are written by the actions only
+        self.sudo().write({"state": "draft", "approved_by_id": False, "date_approved": False})
         return True
 
     def action_return_tools(self):
         """Create the return transfer of the tools issued and not yet returned."""
+        if not (self._is_parts_staff() or self.env.user.has_group("warranty_service.group_warranty_workshop")):
+            raise AccessError(_("Only the workshop or the parts staff return lent tools."))
+        # Two clicks at once would make two returns of the same tools
+        self._lock_for_update()
         for requisition in self:
+            if requisition.state not in ("approved", "done"):
+                raise UserError(_("Requisition %(name)s issued no tool to return.", name=requisition.name))
+            if requisition.picking_ids.filtered(
+                lambda p: p.warranty_requisition_kind == "tool_return" and p.state not in ("done", "cancel")
+            ):
+                raise UserError(_(
+                    "A return of the tools of requisition %(name)s is already waiting: validate it first.",
+                    name=requisition.name,
+                ))
             lines = requisition.line_ids.filtered(
                 lambda line: line.line_type == "tool" and line.qty_to_return > 0
             )
@@ -224,14 +283,137 @@ class WarrantyPartRequisition(models.Model):
 
     # Business helpers
 
+    def _is_manager(self):
+        return self.env.su or self.env.user.has_group("warranty_service.group_warranty_manager")
+
+    def _is_parts_staff(self):
+        return self.env.su or self.env.user.has_group("warranty_service.group_warranty_parts")
+
+    def _check_workshop(self):
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+            raise AccessError(_("Only the workshop submits requisitions."))
+
     def _check_parts_staff(self):
-        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_parts"):
+        if not self._is_parts_staff():
             raise AccessError(_("Only the parts staff approve or refuse requisitions."))
+
+    def _check_requester_or_manager(self, verb):
+        """The request is its requester's: only they, or a Warranty Manager, act on it in its name."""
+        if self._is_manager():
+            return
+        others = self.filtered(lambda requisition: requisition.requested_by_id != self.env.user)
+        if others:
+            raise AccessError(_(
+                "Requisition %(name)s is %(requester)s's request: only they or a Warranty Manager can %(verb)s it.",
+                name=others[0].name, requester=others[0].requested_by_id.name, verb=verb,
+            ))
+
+    def _check_create_vals(self, vals_list):
+        """Refuse a new request in another's name or past draft before its lines are made."""
+        defaults = self.env.context
+        for vals in vals_list:
+            def value(fname, default=False):
+                return vals[fname] if fname in vals else defaults.get(f"default_{fname}", default)
+
+            if value("state", "draft") != "draft" or any(
+                value(fname) for fname in ("approved_by_id", "date_approved", "picking_ids", "purchase_ids")
+            ):
+                raise UserError(_(
+                    "A new requisition starts as a draft: it is submitted, approved and issued with its buttons."
+                ))
+            if value("requested_by_id", self.env.uid) != self.env.uid and not self._is_manager():
+                raise AccessError(_(
+                    "You request parts in your own name: only a Warranty Manager can file a request for someone else."
+                ))
+
+    def _check_created(self):
+        """A new request is a draft in its creator's name (a Warranty Manager may name another requester)."""
+        if any(
+            requisition.state != "draft" or requisition.approved_by_id or requisition.date_approved
+            or requisition.picking_ids or requisition.purchase_ids
+            for requisition in self
+        ):
+            raise UserError(_(
+                "A new requisition starts as a draft: it is submitted, approved and issued with its buttons."
+            ))
+        if not self._is_manager() and any(requisition.requested_by_id != self.env.user for requisition in self):
+            raise AccessError(_(
+                "You request parts in your own name: only a Warranty Manager can file a request for someone else."
+            ))
+
+    def _check_write(self, vals):
+        """What may be changed, by whom, in which state; the status moves only through the actions."""
+        written = set(vals)
+        if written & ACTION_FIELDS:
+            raise UserError(_(
+                "The status, approval and transfers of a requisition change only through its buttons "
+                "(Submit, Approve, Refuse, Cancel, Set to Draft)."
+            ))
+        if "requested_by_id" in vals and not self._is_manager() \
+                and any(requisition.requested_by_id.id != vals["requested_by_id"] for requisition in self):
+            raise AccessError(_(
+                "You request parts in your own name: only a Warranty Manager can change who requested a requisition."
+            ))
+        checked = written & (REQUEST_FIELDS | PLANNING_FIELDS)
+        if not checked:
+            return
+        labels = {fname: self._fields[fname]._description_string(self.env) for fname in checked}
+        for requisition in self:
+            allowed = requisition._get_editable_fields()
+            refused = checked - allowed
+            if not refused:
+                continue
+            if requisition.state == "draft":
+                requisition._check_requester_or_manager(_("change"))
+            raise UserError(_(
+                "Requisition %(name)s is %(state)s: %(fields)s can no longer be changed.",
+                name=requisition.name,
+                state=dict(self._fields["state"]._description_selection(self.env))[requisition.state],
+                fields=", ".join(sorted(labels[fname] for fname in refused)),
+            ))
+
+    def _get_editable_fields(self):
+        """The fields the current user may change on this requisition now."""
+        self.ensure_one()
+        is_requester = self.requested_by_id == self.env.user
+        if self.state == "draft":
+            if is_requester or self._is_manager():
+                return REQUEST_FIELDS | {"priority", "date_required"}
+            return set()
+        involved = is_requester or self._is_parts_staff()
+        if self.state == "submitted" and involved:
+            # The refusal reason is written by the parts staff before they refuse
+            return {"priority", "date_required"} | ({"refuse_reason"} if self._is_parts_staff() else set())
+        if self.state == "approved" and involved:
+            return {"priority"}
+        return set()
+
+    def _check_request_editable(self):
+        """The lines are the request: changed only in draft, by the requester or a Warranty Manager."""
+        for requisition in self:
+            if requisition.state != "draft":
+                raise UserError(_(
+                    "Requisition %(name)s was submitted: its lines can no longer be changed. Cancel it and set it "
+                    "back to draft to correct it.", name=requisition.name,
+                ))
+        self._check_requester_or_manager(_("change"))
+
+    def _lock_for_update(self):
+        """Lock the requisitions' rows for the rest of the transaction.
+
+        A concurrent action on the same requisition waits here until the first one commits; the
+        database then refuses the waiting transaction (it read the row before the change), and the
+        RPC layer retries it from the start: it sees the new state and is refused in words.
+        """
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                SQL.identifier(self._table), tuple(self.ids),
+            ))
 
     def _check_can_approve(self):
         self._check_parts_staff()
-        limit = self.env.company.warranty_requisition_approval_limit
-        is_manager = self.env.su or self.env.user.has_group("warranty_service.group_warranty_manager")
+        is_manager = self._is_manager()
         for requisition in self:
             if requisition.state != "submitted":
                 raise UserError(_(
@@ -239,11 +421,19 @@ class WarrantyPartRequisition(models.Model):
                     name=requisition.name,
                     state=dict(self._fields["state"]._description_selection(self.env))[requisition.state],
                 ))
-            if requisition.requested_by_id == self.env.user and not self.env.su:
+            # Four eyes: neither the requester nor whoever filed the request in their name approves it
+            if not self.env.su and requisition.requested_by_id == self.env.user:
                 raise UserError(_(
                     "You requested %(name)s yourself: another member of the parts staff must approve it.",
                     name=requisition.name,
                 ))
+            if not self.env.su and requisition.create_uid == self.env.user:
+                raise UserError(_(
+                    "You filed %(name)s in %(requester)s's name: another member of the parts staff must approve it.",
+                    name=requisition.name, requester=requisition.requested_by_id.name,
+                ))
+            # The limit of the requisition's company, whatever company the approver works in now
+            limit = requisition.company_id.warranty_requisition_approval_limit
             if limit and requisition.amount_estimated > limit and not is_manager:
                 raise UserError(_(
                     "Requisition %(name)s is worth more than the approval limit: a Warranty Manager must approve it.",
@@ -336,4 +526,5 @@ class WarrantyPartRequisition(models.Model):
             issues = requisition.picking_ids.filtered(lambda p: p.warranty_requisition_kind == "issue")
             return issues and all(p.state in ("done", "cancel") for p in issues) and any(p.state == "done" for p in issues)
 
-        self.filtered(lambda r: r.state == "approved" and finished(r)).write({"state": "done"})
+        # sudo: the state is written by the actions only; this one follows the transfers validated by the parts staff
+        self.filtered(lambda r: r.state == "approved" and finished(r)).sudo().write({"state": "done"})

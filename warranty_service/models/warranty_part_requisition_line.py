@@ -1,5 +1,10 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+# Follow the transfers and the repair: never written by hand
+QUANTITY_FIELDS = {"qty_issued", "qty_returned", "qty_consumed", "qty_excess"}
+# Copies of the requisition's values, stored for searching and grouping: they follow the requisition
+REQUISITION_FIELDS = {"state", "company_id", "repair_id", "workshop_location_id", "date"}
 
 
 class WarrantyPartRequisitionLine(models.Model):
@@ -182,6 +187,39 @@ class WarrantyPartRequisitionLine(models.Model):
                     "Tool %(product)s is lent: enter the date it must be returned by.",
                     product=line.product_id.display_name,
                 ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_followed_fields(vals)
+        lines = super().create(vals_list)
+        if not self.env.su:
+            lines.requisition_id._check_request_editable()
+        return lines
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_followed_fields(vals)
+            requisitions = self.requisition_id
+            if vals.get("requisition_id"):
+                requisitions |= self.env["warranty.part.requisition"].browse(vals["requisition_id"])
+            requisitions._check_request_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        if not self.env.su:
+            self.requisition_id._check_request_editable()
+
+    def _check_followed_fields(self, vals):
+        if QUANTITY_FIELDS & vals.keys():
+            raise UserError(_("The quantities issued, returned and consumed follow the transfers: they are not typed in."))
+        if REQUISITION_FIELDS & vals.keys():
+            raise UserError(_(
+                "The status, company, repair, workshop and date of a requisition line are its requisition's: "
+                "change them on the requisition."
+            ))
 
     def _prepare_move_vals(self, quantity, source, destination):
         """Values of the stock move issuing (or returning) this line; a hook for other modules."""

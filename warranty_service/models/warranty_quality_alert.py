@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class WarrantyQualityAlert(models.Model):
@@ -12,8 +13,10 @@ class WarrantyQualityAlert(models.Model):
 
     name = fields.Char(string="Alert", compute="_compute_name", store=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    product_tmpl_id = fields.Many2one("product.template", string="Model", required=True, index=True)
-    defect_code_id = fields.Many2one("warranty.defect.code", string="Defect Code", required=True, index=True)
+    product_tmpl_id = fields.Many2one("product.template", string="Model", required=True, index=True, check_company=True)
+    defect_code_id = fields.Many2one(
+        "warranty.defect.code", string="Defect Code", required=True, index=True, check_company=True,
+    )
     manufacturer_id = fields.Many2one(related="product_tmpl_id.warranty_manufacturer_id", store=True)
     date_from = fields.Date(string="Period Start", required=True)
     date_to = fields.Date(string="Period End", required=True)
@@ -21,10 +24,10 @@ class WarrantyQualityAlert(models.Model):
     units_sold = fields.Integer(string="Units Registered", required=True,
                                 help="Units of the model with a registration (active or expired) at the end of the period.")
     failure_rate = fields.Float(string="Failures per 100 Units", digits=(16, 2), required=True)
-    repair_ids = fields.Many2many("repair.order", string="Repairs")
+    repair_ids = fields.Many2many("repair.order", string="Repairs", check_company=True)
     state = fields.Selection(
         [("open", "Open"), ("proposed", "Proposal Sent"), ("closed", "Closed")],
-        default="open", required=True, tracking=True,
+        default="open", required=True, readonly=True, tracking=True,
         help="Open: a defect repeats above the thresholds; the manager investigates.\n"
         "Proposal Sent: a proposal to cut or withdraw the product went to the manufacturer or production.\n"
         "Closed: handled; the same defect on the same model may alert again.",
@@ -45,17 +48,41 @@ class WarrantyQualityAlert(models.Model):
         for alert in self:
             alert.name = f"{alert.product_tmpl_id.name or ''} / {alert.defect_code_id.display_name or ''}"
 
+    def write(self, vals):
+        if "state" in vals and not self.env.su:
+            raise UserError(_("An alert moves on with its buttons (Proposal Sent, Close), not by editing its status."))
+        return super().write(vals)
+
     def action_mark_proposed(self):
         """The proposal to cut or withdraw the product was sent."""
-        self.write({"state": "proposed"})
+        self._check_manager()
+        not_open = self.filtered(lambda alert: alert.state != "open")
+        if not_open:
+            raise UserError(_(
+                "Alert %(alert)s is not open: a proposal is sent once, for an open alert.", alert=not_open[0].name,
+            ))
+        # sudo: the status is written only by these actions (write() refuses it otherwise); the
+        # caller's group and the step were checked above
+        self.sudo().write({"state": "proposed"})
+        return True
 
     def action_close(self):
         """The alert was handled."""
-        self.write({"state": "closed"})
+        self._check_manager()
+        closed = self.filtered(lambda alert: alert.state == "closed")
+        if closed:
+            raise UserError(_("Alert %(alert)s is already closed.", alert=closed[0].name))
+        # sudo: as in action_mark_proposed
+        self.sudo().write({"state": "closed"})
+        return True
 
     def action_print_proposal(self):
         """Print the proposal to cut or withdraw the product."""
         return self.env.ref("warranty_service.action_report_quality_proposal").report_action(self)
+
+    def _check_manager(self):
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_manager"):
+            raise AccessError(_("Only a Warranty Manager handles systematic defect alerts."))
 
     @api.model
     def _cron_detect_systematic_defects(self):

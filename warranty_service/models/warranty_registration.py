@@ -1,9 +1,16 @@
+import datetime
+import math
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date
+
+# Written only by voiding (action_void, a customer return): editing them would revive or kill a warranty unseen
+VOID_FIELDS = {"is_void", "void_date", "void_reason", "void_picking_id"}
+
 
 class WarrantyRegistration(models.Model):
     _name = "warranty.registration"
@@ -113,11 +120,12 @@ class WarrantyRegistration(models.Model):
             "A mileage limit cannot be negative: enter 0 for no limit.",
         ),
         # Two deliveries validated at the same time must not both register a serial:
-        # only the database can guarantee that.
+        # only the database can guarantee that. Per company: a registration is used only within
+        # its company, so a serial shared between companies is registered by each that sells it.
         (
             "lot_unique_not_void",
-            "EXCLUDE (lot_id WITH =) WHERE (is_void IS NOT TRUE)",
-            "This serial number already has a warranty registration that is not void.",
+            "EXCLUDE (lot_id WITH =, company_id WITH =) WHERE (is_void IS NOT TRUE)",
+            "This serial number already has a warranty registration that is not void in this company.",
         ),
     ]
 
@@ -201,11 +209,11 @@ class WarrantyRegistration(models.Model):
                     product=registration.product_id.display_name,
                 ))
 
-    @api.constrains("lot_id", "is_void")
+    @api.constrains("lot_id", "company_id", "is_void")
     def _check_one_registration_per_lot(self):
         current = self.filtered(lambda r: not r.is_void)
         if current:
-            self._check_lots_free([(r.lot_id.id, r.id) for r in current])
+            self._check_lots_free([(r.lot_id.id, r.company_id.id, r.id) for r in current])
 
     @api.constrains("date_start", "date_end", "date_end_extended")
     def _check_dates(self):
@@ -243,13 +251,27 @@ class WarrantyRegistration(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # Checked before the INSERT, which the exclusion constraint would refuse with a terser message
-        self._check_lots_free([(vals["lot_id"], False) for vals in vals_list if vals.get("lot_id") and not vals.get("is_void")])
+        self._check_lots_free([
+            (vals["lot_id"], vals.get("company_id") or self.env.company.id, False)
+            for vals in vals_list if vals.get("lot_id") and not vals.get("is_void")
+        ])
         new = self.env._("New")
         to_name = [vals for vals in vals_list if vals.get("name", new) in (new, False)]
         if to_name:
             for vals, name in zip(to_name, self.env["ir.sequence"]._next_batch_by_code("warranty.registration", len(to_name))):
                 vals["name"] = name
         return super().create(vals_list)
+
+    def write(self, vals):
+        if VOID_FIELDS & vals.keys() and not self.env.su:
+            raise UserError(_(
+                "A warranty registration is voided with its Void button (or by the customer's return), "
+                "not by editing it."
+            ))
+        result = super().write(vals)
+        if {"lot_id", "company_id"} & vals.keys():
+            self._check_repairs_keep_their_unit()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_delivered(self):
@@ -260,7 +282,13 @@ class WarrantyRegistration(models.Model):
 
     def action_void(self):
         """Void the registrations, e.g. a unit registered by mistake."""
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_manager"):
+            raise AccessError(_("Only a Warranty Manager can void a warranty registration."))
+        already = self.filtered("is_void")
+        if already:
+            raise UserError(_("Registration %(name)s is already void.", name=already[0].name))
         self._void(_("Voided by %(user)s", user=self.env.user.name))
+        return True
 
     def action_print_certificate(self):
         """Print the warranty certificate for the customer, and keep a trace in the chatter."""
@@ -277,11 +305,9 @@ class WarrantyRegistration(models.Model):
         The manufacturer's term is checked first, then the extension. Public so
         that integrations call it over XML-RPC.
         """
-        self.ensure_one()
-        date = fields.Date.to_date(date) if date else self._today()
-        mileage = float(mileage_km or 0)
-        if mileage < 0:
-            raise UserError(_("The odometer reading cannot be negative."))
+        if len(self) != 1:
+            raise UserError(_("Check the coverage of one warranty registration at a time."))
+        date, mileage = self._parse_coverage_question(date, mileage_km)
 
         def result(coverage, reason):
             return {"coverage": coverage, "reason": reason}
@@ -327,16 +353,25 @@ class WarrantyRegistration(models.Model):
         the registration in force is the one not void, else the latest void one, as on the
         serial's form. The result also names it (``registration``: its reference or False).
         """
+        if serial not in (None, False) and not isinstance(serial, str):
+            raise UserError(_(
+                "The serial number (VIN) must be given as text, e.g. \"VIN123\", not as %(serial)s.", serial=repr(serial),
+            ))
         serial = (serial or "").strip()
         if not serial:
             raise UserError(_("Enter the serial number (VIN) of the unit."))
-        # One query finds the registration and reads what check_coverage needs
-        registration = self.search_fetch(
-            [("lot_id.name", "=", serial)],
-            ["name", "is_void", "void_reason", "date_start", "date_end", "mileage_limit_km", "date_end_extended",
-             "extension_mileage_limit_km", "extension_product_id", "date_expiry"],
-            order="is_void, date_start desc, id desc", limit=1,
+        # Refused before the lookup, so that a bad question gets the same answer for every serial
+        self._parse_coverage_question(date, mileage_km)
+        # One query finds the registrations and reads what check_coverage needs. A registration is
+        # used only within its company: only those of the user's companies count (the record rules
+        # say the same; the domain keeps it so for a superuser too), the current company's first.
+        registrations = self.search_fetch(
+            [("lot_id.name", "=", serial), ("company_id", "in", self.env.companies.ids)],
+            ["name", "company_id", "is_void", "void_reason", "date_start", "date_end", "mileage_limit_km",
+             "date_end_extended", "extension_mileage_limit_km", "extension_product_id", "date_expiry"],
+            order="is_void, date_start desc, id desc",
         )
+        registration = registrations._pick_in_force()
         if not registration:
             return {
                 "coverage": "none", "registration": False, "serial": serial,
@@ -347,14 +382,79 @@ class WarrantyRegistration(models.Model):
 
     # Business helpers
 
+    def _check_repairs_keep_their_unit(self):
+        # A repair's coverage was decided on this registration of its serial: moving the registration
+        # to another serial or company would cover that unit with it. sudo: any company's repairs count.
+        # Called from write() only: a new registration has no repair yet (no query per delivery)
+        repair = self.env["repair.order"].sudo().search_fetch(
+            [("warranty_registration_id", "in", self.ids)], ["name", "lot_id", "company_id", "warranty_registration_id"],
+        ).filtered(lambda r: r.lot_id != r.warranty_registration_id.lot_id
+                   or r.company_id != r.warranty_registration_id.company_id)[:1]
+        if repair:
+            raise ValidationError(_(
+                "Registration %(registration)s is used by repair %(repair)s: its serial number cannot change "
+                "(nor its company). Void it and register the right serial instead.",
+                registration=repair.warranty_registration_id.name, repair=repair.name,
+            ))
+
+    def _pick_in_force(self):
+        """The registration in force among ``self`` (sorted: not void first, then latest): the current company's first."""
+        return self.filtered(lambda r: r.company_id == self.env.company)[:1] or self[:1]
+
+    @api.model
+    def _parse_coverage_question(self, date, mileage_km):
+        """(date, mileage) of a coverage question as integrations send it, or a UserError in the user's words."""
+        if not date:
+            day = self._today()
+        else:
+            day = None
+            # datetime is a date too; a string is parsed strictly (2025-02-30 does not exist)
+            if isinstance(date, (datetime.date, str)):
+                try:
+                    day = fields.Date.to_date(date.strip() if isinstance(date, str) else date)
+                except ValueError:
+                    day = None
+            if not day:
+                raise UserError(_(
+                    "%(date)s is not a valid date: give the date of the failure as YYYY-MM-DD, e.g. 2026-11-26.",
+                    date=repr(date) if not isinstance(date, str) else f'"{date}"',
+                ))
+        if mileage_km in (None, False, ""):
+            mileage = 0.0
+        else:
+            mileage = None
+            # True would read as 1 km: a yes/no is no odometer reading
+            if not isinstance(mileage_km, bool) and isinstance(mileage_km, (int, float, str)):
+                try:
+                    mileage = float(mileage_km.strip() if isinstance(mileage_km, str) else mileage_km)
+                except ValueError:
+                    mileage = None
+            if mileage is None or not math.isfinite(mileage):
+                raise UserError(_(
+                    "The odometer reading %(mileage)s is not a number of kilometres: give it as a number, e.g. 42000.",
+                    mileage=repr(mileage_km),
+                ))
+        if mileage < 0:
+            raise UserError(_("The odometer reading cannot be negative."))
+        return day, mileage
+
     def _today(self):
         # A "date" in the context lets reports and tests look at coverage as of another day
-        return fields.Date.to_date(self.env.context.get("date")) or fields.Date.context_today(self)
+        day = self.env.context.get("date")
+        if not day:
+            return fields.Date.context_today(self)
+        try:
+            return fields.Date.to_date(day)
+        except (ValueError, TypeError):
+            # An integration's context, not a person's typing: still answered in words
+            raise UserError(_("The date %(date)s in the context is not a valid date (YYYY-MM-DD).", date=repr(day))) from None
 
     def _void(self, reason, picking=None):
         registrations = self.filtered(lambda r: not r.is_void)
         if registrations:
-            registrations.write({
+            # sudo: the void fields are written only here (write() refuses them otherwise); the caller
+            # checked the right to void (action_void) or voids by a customer return, which needs none
+            registrations.sudo().write({
                 "is_void": True,
                 "void_date": fields.Date.context_today(self),
                 "void_reason": reason,
@@ -363,28 +463,34 @@ class WarrantyRegistration(models.Model):
         return registrations
 
     @api.model
-    def _check_lots_free(self, lot_registration_pairs):
-        """Refuse a serial that would hold two registrations that are not void.
+    def _check_lots_free(self, lot_company_registration):
+        """Refuse a serial that would hold two registrations that are not void in one company.
 
-        ``lot_registration_pairs``: [(lot id, registration id or False)]. One search for the batch.
+        ``lot_company_registration``: [(lot id, company id, registration id or False)]. One search for the
+        batch. Other companies' registrations of a shared serial do not count: each company registers,
+        sees and uses only its own.
         """
-        lot_ids = [lot_id for lot_id, _registration_id in lot_registration_pairs]
-        own_ids = [registration_id for _lot_id, registration_id in lot_registration_pairs if registration_id]
-        # sudo: the serial must be free in every company, even those the user cannot see
+        keys = [(lot_id, company_id) for lot_id, company_id, _registration_id in lot_company_registration]
+        own_ids = [registration_id for _lot, _company, registration_id in lot_company_registration if registration_id]
+        # sudo: a delivery registers units for users without warranty rights, and in a company that may
+        # not be among the companies the user has selected
         existing = self.sudo().search_fetch(
-            [("lot_id", "in", lot_ids), ("is_void", "=", False), ("id", "not in", own_ids)], ["name", "lot_id"],
+            [("lot_id", "in", [lot_id for lot_id, _company_id in keys]),
+             ("company_id", "in", list({company_id for _lot_id, company_id in keys})),
+             ("is_void", "=", False), ("id", "not in", own_ids)],
+            ["name", "lot_id", "company_id"],
         )
-        holder = {registration.lot_id.id: registration.name for registration in existing}
+        holder = {(registration.lot_id.id, registration.company_id.id): registration.name for registration in existing}
         seen = set()
-        for lot_id in lot_ids:
-            if lot_id in holder or lot_id in seen:
-                lot = self.env["stock.lot"].sudo().browse(lot_id)
+        for key in keys:
+            if key in holder or key in seen:
+                lot = self.env["stock.lot"].sudo().browse(key[0])
                 raise ValidationError(_(
                     "Serial number %(serial)s already has the warranty registration %(registration)s. "
                     "A serial can hold only one registration that is not void: void it (or return the unit) first.",
-                    serial=lot.name, registration=holder.get(lot_id) or _("in this same batch"),
+                    serial=lot.name, registration=holder.get(key) or _("in this same batch"),
                 ))
-            seen.add(lot_id)
+            seen.add(key)
 
     @api.model
     def _prepare_registration_vals(self, move_line):
@@ -418,14 +524,16 @@ class WarrantyRegistration(models.Model):
     @api.model
     def _void_returned_moves(self, moves):
         """Void the registrations of the serials that ``moves`` brought back from customers."""
+        # A return voids the warranty the returning company gave, not another company's of a shared serial
         lots_by_picking = {}
         for move_line in self.env["stock.move.line"].browse(moves.move_line_ids.ids):
             if move_line.lot_id and move_line.quantity > 0:
-                lots_by_picking.setdefault(move_line.picking_id, self.env["stock.lot"])
-                lots_by_picking[move_line.picking_id] |= move_line.lot_id
+                key = (move_line.picking_id, move_line.move_id.company_id)
+                lots_by_picking.setdefault(key, self.env["stock.lot"])
+                lots_by_picking[key] |= move_line.lot_id
         all_lots = self.env["stock.lot"].union(*lots_by_picking.values()) if lots_by_picking else self.env["stock.lot"]
         registrations = self.search([("lot_id", "in", all_lots.ids), ("is_void", "=", False)])
-        for picking, lots in lots_by_picking.items():
-            registrations.filtered(lambda r: r.lot_id in lots)._void(
+        for (picking, company), lots in lots_by_picking.items():
+            registrations.filtered(lambda r: r.lot_id in lots and r.company_id == company)._void(
                 _("Returned by the customer (%(picking)s)", picking=picking.name or _("return")), picking=picking,
             )

@@ -9,6 +9,7 @@ from . import test_repair_performance
 from . import test_part_requisition
 from . import test_claim
 from . import test_claim_exchange
+from . import test_returned_parts
 from . import test_reimbursement
 from . import test_defect_register
 from . import test_quality_alert
@@ -18,3 +19,8 @@ from . import test_reimbursement_tour
 from . import test_claim_monthly_report
 from . import test_query_budgets
 from . import test_claim_integrity
+from . import test_printed_documents
+from . import test_integrity_units
+from . import test_multi_company
+from . import test_integrity_requisition
+from . import test_integrity_links

@@ -10,7 +10,14 @@ from odoo.tools import mute_logger
 
 
 class WarrantyCommon(TransactionCase):
-    """Fixtures of a small dealer, built here rather than taken from demo data."""
+    """Fixtures of a small dealer, built here rather than taken from demo data.
+
+    The tests run on a fixed day, whatever the machine's date: the fixtures' warranties (registered in
+    2025 and 2026, ending from 2026-12-31 on) would otherwise expire under them as the calendar moves on.
+    A test that needs another day freezes its own.
+    """
+
+    freeze_time = "2026-11-20 09:00:00"
 
     @classmethod
     def setUpClass(cls):

@@ -131,7 +131,7 @@ class TestClaimLifeCycle(ClaimCommon):
         self.assertEqual(claim.state, "submitted")
         self.assertEqual(claim.submission_date, date(2026, 6, 10))
         returns = self.warehouse._get_warranty_returns_location()
-        self.assertEqual(returns.name, "Warranty Returns")
+        self.assertEqual(returns.usage, "inventory", "kept outside the valued, sellable stock")
         self.assertEqual(claim.return_picking_id.origin, claim.name, "tagged with the claim number")
         self.assertEqual(claim.return_picking_id.state, "done")
         self.assertEqual(self.seal.with_context(location=returns.id).qty_available, 2)

@@ -162,10 +162,15 @@ class TestRequisitionFlow(RequisitionCommon):
             requisition.action_return_tools()
 
     def test_approval_rules(self):
-        own = self._requisition([(self.filter, 1, {})], user=self.user_parts)
-        own.with_user(self.user_parts).action_submit()
+        # A workshop master who also works the parts counter
+        shop_and_parts = new_test_user(
+            self.env, login="ws_shop_parts", name="Sam Shop",
+            groups="warranty_service.group_warranty_workshop,warranty_service.group_warranty_parts",
+        )
+        own = self._requisition([(self.filter, 1, {})], user=shop_and_parts)
+        own.with_user(shop_and_parts).action_submit()
         with self.assertRefused("You requested .* yourself: another member of the parts staff must approve it"):
-            own.with_user(self.user_parts).action_approve()
+            own.with_user(shop_and_parts).action_approve()
         own.with_user(self.parts_clerk).action_approve()
         self.assertEqual(own.state, "approved")
 

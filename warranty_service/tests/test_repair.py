@@ -132,11 +132,14 @@ class TestRepairCoverage(WarrantyRepairCommon):
         self.registration.action_void()
         repair.write({"odometer_km": 150000, "schedule_date": "2027-03-01 09:00:00"})
         self.assertEqual(repair.warranty_coverage, "manufacturer", "frozen once confirmed")
-        self.registration.lot_id = self.lot_unregistered  # even if the registration moved to another serial
-        repair.lot_id = self.lot_extended
+        self.assertTrue(repair.under_warranty)
+        # The frozen coverage stays with its unit: neither the repair nor the registration changes serial under it
+        with self.assertRefused("not of the repaired unit VIN-REP-2"):
+            repair.lot_id = self.lot_extended
+        with self.assertRefused("is used by repair .* its serial number cannot change"):
+            self.registration.lot_id = self.lot_unregistered
         self.assertEqual(repair.warranty_registration_id, self.registration)
         self.assertEqual(repair.warranty_coverage, "manufacturer")
-        self.assertTrue(repair.under_warranty)
 
     @freeze_time("2026-06-01")
     def test_goodwill_by_a_manager(self):

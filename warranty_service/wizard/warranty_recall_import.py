@@ -57,7 +57,8 @@ class WarrantyRecallImport(models.TransientModel):
         ])
         lots_by_name = defaultdict(lambda: self.env["stock.lot"])
         owners = {}
-        for lot in found:  # the owners of the whole file computed at once
+        # The owners known to the campaign's company: another company's registration of a shared serial is not its
+        for lot in found.with_context(allowed_company_ids=recall.company_id.ids):  # the whole file's owners at once
             lots_by_name[lot.name] |= lot
             owners[lot] = lot.warranty_registration_id
         listed = recall.line_ids.lot_id

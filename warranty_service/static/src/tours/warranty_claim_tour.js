@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openSerialSteps } from "./tour_steps";
+import { noErrorStep, openSerialSteps, reportAnswersStep } from "./tour_steps";
 
 // The warranty engineer claims a done repair from the manufacturer, submits the claim and prints the
 // reclamation act that goes with the part.
@@ -20,9 +20,10 @@ registry.category("web_tour.tours").add("warranty_service_claim_tour", {
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Submitted')",
         },
         { content: "Print the reclamation act", trigger: "button[name='action_print_reclamation_act']", run: "click" },
-        {
-            content: "The claim stays open, without error",
-            trigger: ".o_form_view:not(:has(.o_error_dialog)) .o_statusbar_status button.o_arrow_button_current:contains('Submitted')",
-        },
+        noErrorStep(
+            "The claim stays open, without error",
+            ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Submitted')",
+        ),
+        reportAnswersStep("The reclamation act answers", "warranty_service.report_reclamation_act", "VIN-TOUR-C1"),
     ],
 });

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openSerialSteps } from "./tour_steps";
+import { noErrorStep, openSerialSteps, reportAnswersStep } from "./tour_steps";
 
 // A workshop master finds a unit by its serial (VIN), opens its warranty and prints the certificate.
 registry.category("web_tour.tours").add("warranty_service_lookup_tour", {
@@ -24,9 +24,10 @@ registry.category("web_tour.tours").add("warranty_service_lookup_tour", {
             trigger: "button[name='action_print_certificate']",
             run: "click",
         },
-        {
-            content: "The registration stays open, without error",
-            trigger: ".o_form_view .o_field_widget[name='partner_id']:contains('Tour Customer')",
-        },
+        noErrorStep(
+            "The registration stays open, without error",
+            ".o_form_view .o_field_widget[name='partner_id']:contains('Tour Customer')",
+        ),
+        reportAnswersStep("The certificate answers", "warranty_service.report_warranty_certificate", "VIN-TOUR-1"),
     ],
 });

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openSerialSteps } from "./tour_steps";
+import { noErrorStep, openSerialSteps } from "./tour_steps";
 
 // The unit came in for something else: the workshop master sees its open recall campaign on the
 // serial and on the repair, and adds the campaign's labour and parts kit to the repair in one click.
@@ -22,10 +22,10 @@ registry.category("web_tour.tours").add("warranty_service_recall_tour", {
             trigger: ".alert-danger button[name='action_add_campaign_work']",
             run: "click",
         },
-        {
-            content: "The campaign work is on the repair",
-            trigger: ".o_form_view:not(:has(.alert-danger button[name='action_add_campaign_work']))",
-        },
+        noErrorStep(
+            "The campaign work is on the repair",
+            ".o_form_view:not(:has(.alert-danger button[name='action_add_campaign_work']))",
+        ),
         { content: "Go to the labour", trigger: "a.nav-link[name='warranty_labor']", run: "click" },
         {
             content: "The campaign's operation is there",

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { noErrorStep } from "./tour_steps";
 
 // The manufacturer's remittance: two claims paid in one file, 100.00 and 50.00.
 const REMITTANCE = [
@@ -31,10 +32,7 @@ registry.category("web_tour.tours").add("warranty_service_remittance_tour", {
         },
         { content: "The file is loaded", trigger: ".modal div[name='data'] .o_clear_file_button" },
         { content: "Preview it", trigger: ".modal button[name='action_preview']", run: "click" },
-        {
-            content: "Both rows are fine",
-            trigger: ".modal .o_data_row:contains('RM-WC-00002'):contains('OK')",
-        },
+        noErrorStep("Both rows are fine", ".modal .o_data_row:contains('RM-WC-00002'):contains('OK')"),
         { content: "Register the payments", trigger: ".modal button[name='action_apply']", run: "click" },
         {
             content: "The claims are paid",

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openSerialSteps } from "./tour_steps";
+import { noErrorStep, openSerialSteps, reportAnswersStep } from "./tour_steps";
 
 // The workshop master opens the repair of a unit from its serial, sees the coverage, records the
 // diagnosis and the labour, completes the repair and prints the repair act.
@@ -53,16 +53,17 @@ registry.category("web_tour.tours").add("warranty_service_repair_tour", {
             trigger: "div[name='labor_line_ids'] .o_data_row [name='hours'] input:value(01:30)",
         },
         { content: "Save", trigger: ".o_form_button_save", run: "click" },
-        { content: "Saved", trigger: ".o_form_saved" },
+        noErrorStep("Saved", ".o_form_saved"),
         { content: "Complete the repair", trigger: "button[name='action_repair_end']", run: "click" },
         {
             content: "The repair is done",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Repaired')",
         },
         { content: "Print the repair act", trigger: "button[name='action_print_repair_act']", run: "click" },
-        {
-            content: "The repair stays open, without error",
-            trigger: ".o_form_view:not(:has(.o_error_dialog)) .alert-success:contains('Manufacturer Warranty')",
-        },
+        noErrorStep(
+            "The repair stays open, without error",
+            ".o_form_view .alert-success:contains('Manufacturer Warranty')",
+        ),
+        reportAnswersStep("The repair act answers", "warranty_service.report_repair_act", "VIN-TOUR-R1"),
     ],
 });

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { noErrorStep } from "./tour_steps";
 
 // The parts staff approve a requisition from their queue and validate its transfer.
 registry.category("web_tour.tours").add("warranty_service_requisition_tour", {
@@ -10,15 +11,9 @@ registry.category("web_tour.tours").add("warranty_service_requisition_tour", {
             run: "click",
         },
         { content: "Approve it", trigger: "button[name='action_approve']", run: "click" },
-        {
-            content: "It is approved",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Approved')",
-        },
+        noErrorStep("It is approved", ".o_statusbar_status button.o_arrow_button_current:contains('Approved')"),
         { content: "Open its transfer", trigger: "button[name='action_view_pickings']", run: "click" },
         { content: "Validate the transfer", trigger: "button[name='button_validate']", run: "click" },
-        {
-            content: "The transfer is done",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Done')",
-        },
+        noErrorStep("The transfer is done", ".o_statusbar_status button.o_arrow_button_current:contains('Done')"),
     ],
 });
