@@ -14,11 +14,8 @@ from .test_claim import ClaimCommon
 
 class ClaimIntegrityCommon(ClaimCommon):
 
-    @classmethod
-    def setUpClass(cls):
-        # The claims are made and submitted on 2026-06-10, whatever today is
-        cls.startClassPatcher(freeze_time("2026-06-10"))
-        super().setUpClass()
+    # The claims are made and submitted on 2026-06-10, within their deadline, whatever today is
+    freeze_time = "2026-06-10 09:00:00"
 
     def _submitted(self):
         claim = self._claim(self._done_repair())
@@ -134,9 +131,12 @@ class TestClaimFrozen(ClaimIntegrityCommon):
             as_user = claim.with_user(user)
             with self.assertRaisesRegex(UserError, frozen):
                 as_user.write({"line_ids": [Command.create({"name": "Gearbox", "price_unit": 6000.0})]})
+            # The labour line: deleting the part line is refused first because its part waits in the returns
             with self.assertRaisesRegex(UserError, frozen):
-                as_user.write({"line_ids": [Command.delete(part.id)]})
+                as_user.write({"line_ids": [Command.delete(labour.id)]})
         with self.assertRaisesRegex(UserError, frozen):
+            labour.with_user(self.user_workshop).unlink()
+        with self.assertRaisesRegex(UserError, "waits in the warranty returns: ship or scrap it before deleting"):
             part.with_user(self.user_workshop).unlink()
         with self.assertRaisesRegex(UserError, frozen):
             self.env["warranty.claim.line"].with_user(self.user_workshop).create({
