@@ -26,12 +26,16 @@ def _user(odoo, group_xmlid, tag):
     return OdooClient(odoo.url, odoo.db, login, login)
 
 
-def _done_covered_repair(odoo):
+def _manufacturer(odoo, tag):
+    return odoo.call("res.partner", "create", {"name": f"E2E Race Motors {tag}", "is_company": True,
+                                               "warranty_claim_prefix": f"RACE-{tag}-", "warranty_claim_deadline_days": 30,
+                                               "warranty_labor_rate": 60.0})
+
+
+def _done_covered_repair(odoo, maker=None):
     """A done repair of a unit under the manufacturer's warranty, diagnosed: ready to be claimed."""
     tag = uuid.uuid4().hex[:6].upper()
-    maker = odoo.call("res.partner", "create", {"name": f"E2E Race Motors {tag}", "is_company": True,
-                                                "warranty_claim_prefix": f"RACE-{tag}-", "warranty_claim_deadline_days": 30,
-                                                "warranty_labor_rate": 60.0})
+    maker = maker or _manufacturer(odoo, tag)
     unit = odoo.call("product.product", "create", {
         "name": f"E2E Tractor {tag}", "type": "consu", "is_storable": True, "tracking": "serial",
         "warranty_months": 24, "warranty_manufacturer_id": maker,
@@ -92,6 +96,36 @@ def test_parallel_claims_of_one_repair_make_one_claim(odoo):
     for fault in losers:
         assert "already has a warranty claim" in fault.faultString, fault.faultString
         assert "Traceback" not in fault.faultString, "a clean message, not a server error"
+
+
+def test_first_claims_of_a_manufacturer_in_parallel_get_distinct_numbers(odoo):
+    """The manufacturer's claim numbering is created by its first claim: two first claims at once share it."""
+    maker = _manufacturer(odoo, uuid.uuid4().hex[:6].upper())
+    repairs = [_done_covered_repair(odoo, maker=maker) for _index in range(4)]
+    workshop = _user(odoo, "warranty_service.group_warranty_workshop", "Workshop")
+    barrier = threading.Barrier(len(repairs))
+    results = [None] * len(repairs)
+
+    def click(index):
+        proxy = xmlrpc.client.ServerProxy(f"{workshop.url}/xmlrpc/2/object", allow_none=True)
+        barrier.wait()
+        try:
+            results[index] = proxy.execute_kw(workshop.db, workshop.uid, workshop.password, "repair.order",
+                                              "action_create_warranty_claim", [[repairs[index]]], {})
+        except xmlrpc.client.Fault as fault:
+            results[index] = fault
+
+    threads = [threading.Thread(target=click, args=(index,)) for index in range(len(repairs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert all(isinstance(result, dict) for result in results), results
+    claims = odoo.call("warranty.claim", "search_read", [("repair_id", "in", repairs)], ["name"])
+    names = sorted(claim["name"] for claim in claims)
+    assert len(names) == len(repairs) and len(set(names)) == len(repairs), names
+    sequences = odoo.call("ir.sequence", "search_count", [("code", "=", f"warranty.claim.{maker}")])
+    assert sequences == 1, "one numbering per manufacturer"
 
 
 def test_workshop_user_cannot_decide_or_inflate_a_claim(odoo):

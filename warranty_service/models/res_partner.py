@@ -1,4 +1,5 @@
 from odoo import _, fields, models
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -41,6 +42,11 @@ class ResPartner(models.Model):
     def _get_warranty_claim_sequence(self):
         """This manufacturer's claim numbering, created the first time a claim is made."""
         self.ensure_one()
+        if not self.warranty_claim_sequence_id:
+            # Two first claims of this manufacturer at once would each create a numbering and hand out the
+            # same numbers: the second waits here for the first, then reads the numbering it created
+            self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE", self.id))
+            self.invalidate_recordset(["warranty_claim_sequence_id"])
         if not self.warranty_claim_sequence_id:
             # sudo: the workshop creating the first claim does not manage sequences
             self.sudo().warranty_claim_sequence_id = self.env["ir.sequence"].sudo().create({

@@ -11,7 +11,7 @@ CLAIM_ACTION_FIELDS = frozenset({
     "name", "state", "submission_date", "revision", "is_accrued", "write_off_move_id", "amount_written_off",
     "rebill_move_id", "rebill_reason", "date_paid", "invoice_ids", "deadline_date", "amount_claimed",
     "amount_accepted", "amount_rejected", "reimbursement_state", "amount_paid", "amount_open", "days_to_payment",
-    "acceptance_rate",
+    "acceptance_rate", "return_picking_id", "manufacturer_return_picking_id",
 })
 # Set when the claim is made: what it is about never changes afterwards
 CLAIM_FIXED_FIELDS = frozenset({"company_id", "repair_id", "recall_id", "registration_id"})

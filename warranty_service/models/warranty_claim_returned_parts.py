@@ -56,7 +56,8 @@ class WarrantyClaim(models.Model):
                     partner=claim.manufacturer_id,
                 )
                 claim._move_returned_packages(picking, keep_package=True)
-                claim.manufacturer_return_picking_id = picking.with_env(self.env)
+                # sudo: the claim's transfers are set by these actions only (see _check_write_rights)
+                claim.sudo().manufacturer_return_picking_id = picking.id
             lines._write_return_values({"return_state": "to_ship"})
         return True
 
@@ -175,7 +176,8 @@ class WarrantyClaim(models.Model):
         # Done: the stock hook marks each line's part as kept
         pickings._action_done()
         for (claim, *_rest), picking in zip(todo, pickings):
-            claim.return_picking_id = picking.with_env(self.env)
+            # sudo: the claim's transfers are set by these actions only (see _check_write_rights)
+            claim.sudo().return_picking_id = picking.id
 
 
 class WarrantyClaimLine(models.Model):
