@@ -20,7 +20,9 @@ class AccountMoveLine(models.Model):
 
     def remove_move_reconcile(self):
         # A payment taken back makes its claims unpaid again
-        moves = self.move_id | self.matched_debit_ids.debit_move_id.move_id | self.matched_credit_ids.credit_move_id.move_id
+        moves = (
+            self.move_id | self.matched_debit_ids.debit_move_id.move_id | self.matched_credit_ids.credit_move_id.move_id
+        )
         result = super().remove_move_reconcile()
         moves.warranty_claim_ids._sync_paid_state()
         return result

@@ -20,7 +20,10 @@ class StockLot(models.Model):
         help="The registration in force: the one not void, else the latest void one.",
     )
     warranty_state = fields.Selection(
-        WARRANTY_STATE_SELECTION, string="Warranty Status", compute="_compute_warranty", search="_search_warranty_state",
+        WARRANTY_STATE_SELECTION,
+        string="Warranty Status",
+        compute="_compute_warranty",
+        search="_search_warranty_state",
     )
     warranty_date_expiry = fields.Date(string="Covered Until", compute="_compute_warranty")
     warranty_registration_count = fields.Integer(string="Warranty Registration Count", compute="_compute_warranty")
@@ -96,7 +99,7 @@ class StockLot(models.Model):
             ("lot_id", "in", self.ids), ("location_id.usage", "=", "internal"), ("quantity", ">", 0),
         ])
         for lot in self:
-            quant = quants.filtered(lambda q: q.lot_id == lot)[:1]
+            quant = quants.filtered(lambda q, lot=lot: q.lot_id == lot)[:1]
             if not quant:
                 raise UserError(_("Serial number %(serial)s is not in stock: receive it first.", serial=lot.name))
             warehouse = quant.location_id.warehouse_id

@@ -60,5 +60,8 @@ class StockMove(models.Model):
         # Set by the warranty workflows when they create the record; rewiring it by hand (over RPC, as any
         # stock or purchase user) would fake what a requisition issued or a repair moved
         if not self.env.su and {'warranty_recall_id', 'warranty_requisition_line_id'} & vals.keys():
-            raise UserError(_("The link of a stock move to its part requisition or recall campaign is set by the warranty workflows, not by hand."))
+            raise UserError(_(
+                "The link of a stock move to its part requisition or recall campaign is set by "
+                "the warranty workflows, not by hand."
+            ))
         return super().write(vals)

@@ -33,10 +33,17 @@ class WarrantyDefectRegister(models.Model):
     manufacturer_id = fields.Many2one("res.partner", string="Manufacturer", readonly=True)
     defect_code_id = fields.Many2one("warranty.defect.code", string="Defect Code", readonly=True)
     defect_category = fields.Selection(
-        [("engine", "Engine"), ("transmission", "Transmission / Drivetrain"), ("electrical", "Electrical / Electronics"),
-         ("hydraulic", "Hydraulics"), ("chassis", "Chassis / Suspension / Brakes"), ("body", "Body / Paint / Trim"),
-         ("other", "Other")],
-        string="Category", readonly=True,
+        [
+            ("engine", "Engine"),
+            ("transmission", "Transmission / Drivetrain"),
+            ("electrical", "Electrical / Electronics"),
+            ("hydraulic", "Hydraulics"),
+            ("chassis", "Chassis / Suspension / Brakes"),
+            ("body", "Body / Paint / Trim"),
+            ("other", "Other"),
+        ],
+        string="Category",
+        readonly=True,
     )
     causal_part_id = fields.Many2one("product.product", string="Causal Part", readonly=True)
     causal_lot_id = fields.Many2one("stock.lot", string="Causal Part Batch", readonly=True,
@@ -63,7 +70,8 @@ class WarrantyDefectRegister(models.Model):
                      GROUP BY move.repair_id
                 ), labor AS (
                     SELECT line.repair_id,
-                           SUM(line.hours * COALESCE((labour.standard_price ->> repair.company_id::text)::numeric, 0)) AS cost
+                           SUM(line.hours
+                               * COALESCE((labour.standard_price ->> repair.company_id::text)::numeric, 0)) AS cost
                       FROM warranty_repair_labor line
                       JOIN repair_order repair ON repair.id = line.repair_id
                       JOIN warranty_labor_operation operation ON operation.id = line.operation_id

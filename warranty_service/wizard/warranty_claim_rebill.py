@@ -6,8 +6,12 @@ class WarrantyClaimRebill(models.TransientModel):
     _description = "Re-bill a Rejected Claim to the Customer"
 
     claim_ids = fields.Many2many(
-        "warranty.claim", string="Claims", required=True,
-        default=lambda self: self.env.context.get("active_ids") if self.env.context.get("active_model") == "warranty.claim" else [],
+        "warranty.claim",
+        string="Claims",
+        required=True,
+        default=lambda self: (
+            self.env.context.get("active_ids") if self.env.context.get("active_model") == "warranty.claim" else []
+        ),
     )
     reason = fields.Text(
         string="Reason", required=True,

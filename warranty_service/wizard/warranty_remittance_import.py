@@ -64,7 +64,8 @@ class WarrantyRemittanceImport(models.TransientModel):
                      number=claim.name, current=claim.revision, revision=revision)
         # After a resubmission a claim may have several invoices: pay the oldest one still open
         invoice = claim.invoice_ids.filtered(
-            lambda m: m.state == "posted" and m.move_type == "out_invoice" and not m.currency_id.is_zero(m.amount_residual)
+            lambda m: m.state == "posted" and m.move_type == "out_invoice"
+            and not m.currency_id.is_zero(m.amount_residual)
         ).sorted(lambda m: (m.invoice_date or m.date, m.id))[:1]
         if not invoice:
             return _("Claim %(number)s has no posted invoice to pay.", number=claim.name)
