@@ -14,9 +14,10 @@ class AccountMoveLine(models.Model):
 
     def _copy_data_extend_business_fields(self, values):
         # A credit note (reversal) keeps the claim of each line, so that it takes back what was billed
-        super()._copy_data_extend_business_fields(values)
+        res = super()._copy_data_extend_business_fields(values)
         values["warranty_claim_id"] = self.warranty_claim_id.id
         values["warranty_claim_line_id"] = self.warranty_claim_line_id.id
+        return res
 
     def remove_move_reconcile(self):
         # A payment taken back makes its claims unpaid again

@@ -26,7 +26,7 @@ class StockLot(models.Model):
         search="_search_warranty_state",
     )
     warranty_date_expiry = fields.Date(string="Covered Until", compute="_compute_warranty")
-    warranty_registration_count = fields.Integer(string="Warranty Registration Count", compute="_compute_warranty")
+    warranty_registration_count = fields.Integer(compute="_compute_warranty")
 
     warranty_recall_line_ids = fields.One2many(
         "warranty.recall.line", "lot_id", string="Recall Campaigns",
@@ -35,11 +35,12 @@ class StockLot(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The workshop and integrations find a unit by its exact serial (check_coverage_by_serial).
         # Core indexes the name only with a trigram index, and only where pg_trgm is installed: without
         # this one, each lookup scans every serial (about 100 ms at a million serials, 1 ms with it).
         create_index(self.env.cr, "stock_lot_warranty_name_index", self._table, ['"name"'])
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -54,7 +54,7 @@ class WarrantyPartRequisition(models.Model):
         help="Where the parts go: the workshop of the warehouse.",
     )
     date_required = fields.Datetime(string="Required By", required=True, default=fields.Datetime.now, tracking=True)
-    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0", string="Priority")
+    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
     note = fields.Text(string="Notes", help="What the parts are for, for the parts staff.")
     line_ids = fields.One2many("warranty.part.requisition.line", "requisition_id", string="Lines", copy=True)
     state = fields.Selection(

@@ -35,7 +35,7 @@ class WarrantyQualityAlert(models.Model):
         "Proposal Sent: a proposal to cut or withdraw the product went to the manufacturer or production.\n"
         "Closed: handled; the same defect on the same model may alert again.",
     )
-    conclusion = fields.Text(string="Conclusion", tracking=True)
+    conclusion = fields.Text(tracking=True)
 
     _sql_constraints = [
         # The same model and defect never alert twice while an alert is open

@@ -16,13 +16,13 @@ class WarrantyRecall(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Campaign", required=True, tracking=True)
-    campaign_code = fields.Char(string="Campaign Code", required=True, tracking=True,
+    campaign_code = fields.Char(required=True, tracking=True,
                                 help="The manufacturer's reference of the campaign.")
     manufacturer_id = fields.Many2one(
         "res.partner", string="Manufacturer", required=True, index=True, check_company=True
     )
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    description = fields.Html(string="Description", help="What is wrong and what the workshop does.")
+    description = fields.Html(help="What is wrong and what the workshop does.")
     product_ids = fields.Many2many("product.product", string="Affected Products", check_company=True)
     operation_id = fields.Many2one("warranty.labor.operation", string="Labour Operation", check_company=True)
     part_ids = fields.One2many("warranty.recall.part", "recall_id", string="Parts Kit", copy=True)
@@ -195,7 +195,7 @@ class WarrantyRecallPart(models.Model):
     product_id = fields.Many2one(
         "product.product", string="Part", required=True, check_company=True, domain="[('type', '=', 'consu')]",
     )
-    quantity = fields.Float(string="Quantity", default=1.0, required=True, digits="Product Unit of Measure")
+    quantity = fields.Float(default=1.0, required=True, digits="Product Unit of Measure")
 
     _sql_constraints = [("quantity_positive", "CHECK(quantity > 0)", "A kit part needs a positive quantity.")]
 

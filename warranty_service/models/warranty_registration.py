@@ -95,7 +95,7 @@ class WarrantyRegistration(models.Model):
     # Life cycle: only voiding is stored; expiry follows today's date
     is_void = fields.Boolean(string="Void", default=False, readonly=True, copy=False, tracking=True)
     void_date = fields.Date(string="Voided On", readonly=True, copy=False)
-    void_reason = fields.Char(string="Void Reason", readonly=True, copy=False, tracking=True)
+    void_reason = fields.Char(readonly=True, copy=False, tracking=True)
     void_picking_id = fields.Many2one(
         "stock.picking", string="Return", readonly=True, copy=False, check_company=True,
         help="The customer return that voided this registration.",

@@ -16,14 +16,14 @@ class WarrantyRepairLabor(models.Model):
     )
     product_id = fields.Many2one(related="operation_id.product_id", string="Labour Product", store=True)
     hours = fields.Float(
-        string="Hours", digits=(16, 2), compute="_compute_hours", store=True, readonly=False, precompute=True,
+        digits=(16, 2), compute="_compute_hours", store=True, readonly=False, precompute=True,
         help="Time spent; defaults to the operation's standard time.",
     )
     standard_hours = fields.Float(related="operation_id.standard_hours", string="Standard Time (h)")
     user_id = fields.Many2one(
         "res.users", string="Technician", default=lambda self: self.env.user, domain="[('share', '=', False)]",
     )
-    note = fields.Char(string="Note")
+    note = fields.Char()
     recall_id = fields.Many2one(
         "warranty.recall", string="Recall Campaign", readonly=True, index="btree_not_null",
         help="The campaign whose work this is: the manufacturer pays it at the campaign's terms.",

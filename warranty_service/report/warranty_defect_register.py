@@ -26,7 +26,7 @@ class WarrantyDefectRegister(models.Model):
     repair_id = fields.Many2one("repair.order", string="Repair", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    date = fields.Date(string="Date", readonly=True)
+    date = fields.Date(readonly=True)
     product_id = fields.Many2one("product.product", string="Unit", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Model", readonly=True)
     lot_id = fields.Many2one("stock.lot", string="Serial Number", readonly=True)
@@ -49,7 +49,7 @@ class WarrantyDefectRegister(models.Model):
     causal_lot_id = fields.Many2one("stock.lot", string="Causal Part Batch", readonly=True,
                                     help="The lot or serial of the replaced causal part, where it is tracked.")
     is_factory_defect = fields.Boolean(string="Factory Defect", readonly=True)
-    coverage = fields.Selection(REPAIR_COVERAGE_SELECTION, string="Coverage", readonly=True)
+    coverage = fields.Selection(REPAIR_COVERAGE_SELECTION, readonly=True)
     days_in_service = fields.Integer(string="Days Since Warranty Start", readonly=True, aggregator="avg")
     odometer_km = fields.Integer(string="Odometer (km)", readonly=True, aggregator="avg")
     cost_parts = fields.Monetary(string="Parts Cost", readonly=True)

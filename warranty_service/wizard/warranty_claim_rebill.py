@@ -14,7 +14,7 @@ class WarrantyClaimRebill(models.TransientModel):
         ),
     )
     reason = fields.Text(
-        string="Reason", required=True,
+        required=True,
         help="Why the customer pays what the manufacturer rejected (e.g. misuse found at inspection). "
         "It is printed on the customer's invoice.",
     )

@@ -89,5 +89,5 @@ class WarrantyRemittanceImportRow(models.TransientModel):
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
     invoice_id = fields.Many2one("account.move", string="Invoice")
     amount_paid = fields.Float(string="Paid")
-    payment_reference = fields.Char(string="Payment Reference")
+    payment_reference = fields.Char()
     payment_date = fields.Date(string="Date")
