@@ -1,12 +1,13 @@
-# warranty_service: `make run`, `make test` and `make bench` (see README.md).
+# warranty_service: `make run`, `make test`, `make lint` and `make bench` (see README.md).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench venv clean
+.PHONY: help run test lint bench venv clean
 
 help:
 	@echo "make run   - set up the environment and serve the demo on http://localhost:8069"
 	@echo "make test  - run the Odoo tests and the end-to-end tests on a throwaway database"
+	@echo "make lint  - ruff and pylint-odoo (OCA's 18.0 checks) on the code; fails on any message"
 	@echo "make bench - measure the addon against core Odoo on databases of its own (QUICK=1: small sizes)"
 
 venv:
@@ -17,6 +18,9 @@ run:
 
 test:
 	@bash tools/test.sh
+
+lint:
+	@bash tools/lint.sh
 
 bench:
 	@QUICK="$(QUICK)" bash bench/run.sh

@@ -12,6 +12,7 @@ A scenario writes its rows to bench/results/partial-<N>.json; ``--report`` merge
 import argparse
 import base64
 import csv
+import functools
 import io
 import json
 import os
@@ -45,7 +46,6 @@ N_MODELS = 10  # unit models (product variants) the bulk-filled registrations an
 # ---------------------------------------------------------------------------------------------- Odoo
 
 def open_registry(db):
-    import odoo
     from odoo.modules.registry import Registry
     return Registry(db)
 
@@ -172,7 +172,7 @@ def p95(values):
 
 def row(scenario, measure_name, measured, target="", anchor=None, unit="", note=""):
     ratio = ""
-    if anchor not in (None, "", 0) and isinstance(measured, (int, float)):
+    if anchor not in (None, "", 0) and isinstance(measured, int | float):
         ratio = round(measured / anchor, 2)
     return {"scenario": scenario, "measure": measure_name, "measured": measured, "unit": unit, "target": target,
             "anchor": anchor if anchor is not None else "", "ratio": ratio, "note": note}
@@ -206,7 +206,7 @@ def repair_flow(env, f, lot, covered):
     steps["create"] = (q, s)
     for name, method in (("confirm", "_action_repair_confirm"), ("start", "action_repair_start"),
                          ("end", "action_repair_end"), ("sale order", "action_create_sale_order")):
-        q, s, _result = measure(env, lambda: getattr(repair, method)())
+        q, s, _result = measure(env, getattr(repair, method))
         steps[name] = (q, s)
     return steps, repair
 
@@ -295,7 +295,9 @@ def scenario_2(args, sizes):
         rows.append(row("2 delivery", f"{count} serials: queries", aq, "", cq))
         rows.append(row("2 delivery", f"{count} serials: extra queries", extra, "<= 10", None))
         rows.append(row("2 delivery", f"{count} serials: ms", rnd(as_ * 1000), "", rnd(cs * 1000)))
-        rows.append(row("2 delivery", f"{count} serials: extra ms per serial", rnd((as_ - cs) * 1000 / count, 2), "", None))
+        rows.append(
+            row("2 delivery", f"{count} serials: extra ms per serial", rnd((as_ - cs) * 1000 / count, 2), "", None)
+        )
     return rows
 
 
@@ -397,7 +399,8 @@ def fill_repairs(env, f, count):
         SELECT id, %(defect)s FROM repair_order WHERE name LIKE 'RO/BULK/%%'
     """, params)
     cr.execute("""
-        INSERT INTO warranty_repair_labor (repair_id, operation_id, hours, create_uid, write_uid, create_date, write_date)
+        INSERT INTO warranty_repair_labor (repair_id, operation_id, hours,
+                                           create_uid, write_uid, create_date, write_date)
         SELECT id, %(operation)s, 1.5, 1, 1, now() at time zone 'utc', now() at time zone 'utc'
           FROM repair_order WHERE name LIKE 'RO/BULK/%%'
     """, params)
@@ -434,7 +437,6 @@ def scenario_3(args, sizes):
     rows = []
     # In-process: every check in a fresh ORM cache, as every request has
     with environment(args.addon, commit=False) as env:
-        from odoo import api
         Registration = env["warranty.registration"]
         # As a user of the web client: record rules apply, and the request's context carries the
         # language (without it, formatting the dates of the reason looks up the company's language)
@@ -452,7 +454,7 @@ def scenario_3(args, sizes):
                 call(s)  # warm-up of ormcaches
             queries, times = [], []
             for serial in sample:
-                q, t, result = measure(env, lambda: call(serial))
+                q, t, result = measure(env, functools.partial(call, serial))
                 queries.append(q)
                 times.append(t)
             results[label] = (max(queries), median(times), p95(times))
@@ -480,6 +482,17 @@ def xmlrpc_lookup(args, sizes, sample, when):
     requests = sample[: sizes["rpc_requests"]]
     threads = 4
     out = []
+
+    def worker(chunk, model, method, make_args, kwargs, lock, latencies):
+        proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+        mine = []
+        for serial in chunk:
+            t0 = time.perf_counter()
+            proxy.execute_kw(args.addon, uid, "admin", model, method, make_args(serial), kwargs)
+            mine.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(mine)
+
     for label, model, method, make_args, kwargs in (
         ("XML-RPC coverage check", "warranty.registration", "check_coverage_by_serial",
          lambda s: [s], {"date": when, "mileage_km": 50000}),
@@ -489,22 +502,14 @@ def xmlrpc_lookup(args, sizes, sample, when):
         latencies = []
         lock = threading.Lock()
         chunks = [requests[i::threads] for i in range(threads)]
-
-        def worker(chunk):
-            proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
-            mine = []
-            for serial in chunk:
-                t0 = time.perf_counter()
-                proxy.execute_kw(args.addon, uid, "admin", model, method, make_args(serial), kwargs)
-                mine.append(time.perf_counter() - t0)
-            with lock:
-                latencies.extend(mine)
-
         warm = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
         for serial in requests[:10]:
             warm.execute_kw(args.addon, uid, "admin", model, method, make_args(serial), kwargs)
         start = time.perf_counter()
-        pool = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
+        pool = [
+            threading.Thread(target=worker, args=(chunk, model, method, make_args, kwargs, lock, latencies))
+            for chunk in chunks
+        ]
         for thread in pool:
             thread.start()
         for thread in pool:

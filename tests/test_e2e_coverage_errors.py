@@ -65,7 +65,9 @@ def test_state_actions_answer_a_value_plain_clients_read(odoo, unit):
         })
         for _ in range(2)
     ]
-    for repair_id, verdict in zip(repair_ids, ("action_record_expertise", "action_record_expertise_overturned")):
+    for repair_id, verdict in zip(
+        repair_ids, ("action_record_expertise", "action_record_expertise_overturned"), strict=True
+    ):
         assert odoo.call("repair.order", "action_send_to_expertise", [repair_id]) is True
         refused(odoo, "already went to the examiner", "repair.order", "action_send_to_expertise", [repair_id])
         odoo.call("repair.order", "write", [repair_id], {"expertise_result": "Examiner's verdict"})
@@ -75,7 +77,8 @@ def test_state_actions_answer_a_value_plain_clients_read(odoo, unit):
     assert [state["expertise_state"] for state in states] == ["confirmed", "overturned"]
 
     # Systematic defect alert
-    template_id = odoo.call("product.product", "read", [unit["product_id"]], ["product_tmpl_id"])[0]["product_tmpl_id"][0]
+    [product] = odoo.call("product.product", "read", [unit["product_id"]], ["product_tmpl_id"])
+    template_id = product["product_tmpl_id"][0]
     defect_id = odoo.call("warranty.defect.code", "create", {"code": f"E2E-{unit['serial'][-8:]}", "name": "Leak"})
     alert_id = odoo.call("warranty.quality.alert", "create", {
         "product_tmpl_id": template_id, "defect_code_id": defect_id, "date_from": unit["start"].isoformat(),

@@ -79,10 +79,17 @@ def test_parallel_approvals_make_one_transfer_and_one_rfq(odoo, warehouse):
         "seller_ids": [(0, 0, {"partner_id": vendor_id, "price": 4})],
     })
     _stock(odoo, in_stock, warehouse["lot_stock_id"][0], 10)
-    requisition_id = requester.call("warranty.part.requisition", "create", {
-        "note": f"E2E race {tag}",
-        "line_ids": [(0, 0, {"product_id": in_stock, "product_qty": 2}), (0, 0, {"product_id": to_buy, "product_qty": 3})],
-    })
+    requisition_id = requester.call(
+        "warranty.part.requisition",
+        "create",
+        {
+            "note": f"E2E race {tag}",
+            "line_ids": [
+                (0, 0, {"product_id": in_stock, "product_qty": 2}),
+                (0, 0, {"product_id": to_buy, "product_qty": 3}),
+            ],
+        },
+    )
     assert requester.call("warranty.part.requisition", "action_submit", [requisition_id]) is True
 
     results = _race([
@@ -114,29 +121,31 @@ def test_parallel_lending_of_one_loaner(odoo, warehouse):
     saw = odoo.call("product.product", "create", {
         "name": f"E2E saw {tag}", "type": "consu", "is_storable": True, "tracking": "serial",
     })
-    loaner_id, *unit_ids = [
+    loaner_id, *unit_ids = (
         odoo.call("stock.lot", "create", {"name": f"E2E-{kind}-{tag}", "product_id": saw})
         for kind in ("LOANER", "UNIT1", "UNIT2")
-    ]
+    )
     _stock(odoo, saw, warehouse["lot_stock_id"][0], 1, lot_id=loaner_id)
     assert odoo.call("stock.lot", "action_add_to_loaner_fleet", [loaner_id]) is True
     repair_ids = [
         master.call("repair.order", "create", {
             "product_id": saw, "lot_id": unit_id, "partner_id": customer_id, "loaner_lot_id": loaner_id,
         })
-        for master, unit_id in zip(masters, unit_ids)
+        for master, unit_id in zip(masters, unit_ids, strict=True)
     ]
 
     results = _race([
         lambda master=master, repair_id=repair_id: master.call("repair.order", "action_lend_loaner", [repair_id])
-        for master, repair_id in zip(masters, repair_ids)
+        for master, repair_id in zip(masters, repair_ids, strict=True)
     ])
 
     winner, (refusal,) = _one_winner(results)
     loser = 1 - winner
     assert f"Loaner E2E-LOANER-{tag} " in refusal
     assert "was lent on another repair a moment ago" in refusal or "is already lent on repair" in refusal, refusal
-    repairs = {r["id"]: r for r in odoo.call("repair.order", "read", repair_ids, ["loaner_state", "service_picking_ids"])}
+    repairs = {
+        r["id"]: r for r in odoo.call("repair.order", "read", repair_ids, ["loaner_state", "service_picking_ids"])
+    }
     assert repairs[repair_ids[winner]]["loaner_state"] == "lent"
     assert repairs[repair_ids[loser]]["loaner_state"] == "planned"
     assert repairs[repair_ids[loser]]["service_picking_ids"] == [], "the loser's transfer was rolled back"
@@ -177,7 +186,7 @@ def test_parallel_campaign_work_on_one_unit(odoo, warehouse):
 
     results = _race([
         lambda master=master, repair_id=repair_id: master.call("repair.order", "action_add_campaign_work", [repair_id])
-        for master, repair_id in zip(masters, repair_ids)
+        for master, repair_id in zip(masters, repair_ids, strict=True)
     ])
 
     winner, (refusal,) = _one_winner(results)
@@ -185,7 +194,7 @@ def test_parallel_campaign_work_on_one_unit(odoo, warehouse):
     winner_name = odoo.call("repair.order", "read", [repair_ids[winner]], ["name"])[0]["name"]
     assert f"The work of campaign {code} on unit {serial} is already on repair {winner_name}" in refusal, refusal
     line = odoo.call("warranty.recall.line", "search_read", [("recall_id", "=", recall_id)], ["repair_id"])
-    assert [l["repair_id"][0] for l in line] == [repair_ids[winner]]
+    assert [row["repair_id"][0] for row in line] == [repair_ids[winner]]
     repairs = {r["id"]: r for r in odoo.call("repair.order", "read", repair_ids, ["labor_line_ids", "move_ids"])}
     assert len(repairs[repair_ids[winner]]["labor_line_ids"]) == 1
     assert len(repairs[repair_ids[winner]]["move_ids"]) == 1

@@ -9,12 +9,19 @@ import pytest
 
 def _account(odoo, name, account_type):
     code = f"9{random.randint(10000, 99999)}"
-    return odoo.call("account.account", "create", {"code": code, "name": f"E2E {name} {code}", "account_type": account_type})
+    return odoo.call(
+        "account.account", "create", {"code": code, "name": f"E2E {name} {code}", "account_type": account_type}
+    )
 
 
 def _balance(odoo, account_id):
-    groups = odoo.call("account.move.line", "read_group", [("account_id", "=", account_id), ("parent_state", "=", "posted")],
-                       ["balance:sum"], [])
+    groups = odoo.call(
+        "account.move.line",
+        "read_group",
+        [("account_id", "=", account_id), ("parent_state", "=", "posted")],
+        ["balance:sum"],
+        [],
+    )
     return round(groups[0]["balance"] or 0.0, 2) if groups else 0.0
 
 

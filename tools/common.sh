@@ -52,6 +52,20 @@ ensure_venv() {
     echo "$wanted" > "$stamp"
 }
 
+# The lint tools of requirements-lint.txt in the same virtual environment; they need neither
+# Odoo nor PostgreSQL, so `make lint` works before `make run` or `make test` built the rest.
+ensure_lint_tools() {
+    local stamp="$VENV/.warranty_service-lint.stamp" wanted
+    wanted="$(sha1sum < "$PROJECT_DIR/requirements-lint.txt" | cut -c1-40)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$VENV/bin/pylint" ] && [ -x "$VENV/bin/ruff" ]; then
+        return 0
+    fi
+    [ -x "$VENV/bin/python" ] || "$PYTHON_BIN" -m venv "$VENV"
+    echo "warranty_service: installing the lint tools (requirements-lint.txt) into $VENV"
+    quiet_pip install -r "$PROJECT_DIR/requirements-lint.txt"
+    echo "$wanted" > "$stamp"
+}
+
 # PostgreSQL: the PG* variables when set, else 127.0.0.1:5432; where nothing
 # answers, a private cluster under the project started with initdb/pg_ctl.
 ensure_postgres() {

@@ -4,7 +4,6 @@ from . import res_partner
 from . import warranty_registration
 from . import stock_lot
 from . import stock_move
-from . import stock_move_returned_parts
 from . import stock_scrap
 from . import stock_picking
 from . import stock_location

@@ -9,8 +9,15 @@ class AccountMove(models.Model):
         string="Warranty Claims", copy=False, readonly=True,
     )
     warranty_entry_kind = fields.Selection(
-        [("accrual", "Claims Submitted"), ("write_off", "Rejected Claims Written Off"), ("rebill", "Rejected Claims Re-billed")],
-        string="Warranty Entry", copy=False, readonly=True, index="btree_not_null",
+        [
+            ("accrual", "Claims Submitted"),
+            ("write_off", "Rejected Claims Written Off"),
+            ("rebill", "Rejected Claims Re-billed"),
+        ],
+        string="Warranty Entry",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
         help="The warranty bookings that are not the manufacturer's invoice.",
     )
 

@@ -14,13 +14,16 @@ class AccountMoveLine(models.Model):
 
     def _copy_data_extend_business_fields(self, values):
         # A credit note (reversal) keeps the claim of each line, so that it takes back what was billed
-        super()._copy_data_extend_business_fields(values)
+        res = super()._copy_data_extend_business_fields(values)
         values["warranty_claim_id"] = self.warranty_claim_id.id
         values["warranty_claim_line_id"] = self.warranty_claim_line_id.id
+        return res
 
     def remove_move_reconcile(self):
         # A payment taken back makes its claims unpaid again
-        moves = self.move_id | self.matched_debit_ids.debit_move_id.move_id | self.matched_credit_ids.credit_move_id.move_id
+        moves = (
+            self.move_id | self.matched_debit_ids.debit_move_id.move_id | self.matched_credit_ids.credit_move_id.move_id
+        )
         result = super().remove_move_reconcile()
         moves.warranty_claim_ids._sync_paid_state()
         return result

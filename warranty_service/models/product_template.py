@@ -49,7 +49,9 @@ class ProductTemplate(models.Model):
         ),
     ]
 
-    @api.constrains("warranty_months", "warranty_mileage_km", "is_extended_warranty", "warranty_extension_months", "type")
+    @api.constrains(
+        "warranty_months", "warranty_mileage_km", "is_extended_warranty", "warranty_extension_months", "type"
+    )
     def _check_warranty_terms(self):
         # Same rules as the SQL constraints, raised before the flush so the user
         # gets the product's name in the message.

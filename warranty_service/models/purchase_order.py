@@ -14,7 +14,10 @@ class PurchaseOrder(models.Model):
         # Set by the warranty workflows when they create the record; rewiring it by hand (over RPC, as any
         # stock or purchase user) would fake what a requisition issued or a repair moved
         if not self.env.su and {'warranty_requisition_ids'} & vals.keys():
-            raise UserError(_("The link of a purchase order to its part requisitions is set by the warranty workflows, not by hand."))
+            raise UserError(_(
+                "The link of a purchase order to its part requisitions is set by "
+                "the warranty workflows, not by hand."
+            ))
         return super().write(vals)
 
 
@@ -29,5 +32,8 @@ class PurchaseOrderLine(models.Model):
         # Set by the warranty workflows when they create the record; rewiring it by hand (over RPC, as any
         # stock or purchase user) would fake what a requisition issued or a repair moved
         if not self.env.su and {'warranty_requisition_line_id'} & vals.keys():
-            raise UserError(_("The link of a purchase order line to its requisition line is set by the warranty workflows, not by hand."))
+            raise UserError(_(
+                "The link of a purchase order line to its requisition line is set by "
+                "the warranty workflows, not by hand."
+            ))
         return super().write(vals)

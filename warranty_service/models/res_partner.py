@@ -15,7 +15,8 @@ class ResPartner(models.Model):
         help="What this manufacturer pays per hour of warranty labour, in the company's currency.",
     )
     warranty_parts_markup_percent = fields.Float(
-        string="Warranty Parts Markup (%)", help="Added to the dealer's cost of the parts claimed from this manufacturer.",
+        string="Warranty Parts Markup (%)",
+        help="Added to the dealer's cost of the parts claimed from this manufacturer.",
     )
     warranty_claim_deadline_days = fields.Integer(
         string="Claim Deadline (days)", default=30,

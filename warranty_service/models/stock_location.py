@@ -11,6 +11,5 @@ class StockLocation(models.Model):
         string="Workshop", help="Parts and tools issued to the workshop by part requisitions arrive here.",
     )
     warranty_returns = fields.Boolean(
-        string="Warranty Returns",
         help="Defective parts kept for, and shipped back to, manufacturers wait here, outside the valued stock.",
     )

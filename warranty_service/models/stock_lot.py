@@ -20,10 +20,13 @@ class StockLot(models.Model):
         help="The registration in force: the one not void, else the latest void one.",
     )
     warranty_state = fields.Selection(
-        WARRANTY_STATE_SELECTION, string="Warranty Status", compute="_compute_warranty", search="_search_warranty_state",
+        WARRANTY_STATE_SELECTION,
+        string="Warranty Status",
+        compute="_compute_warranty",
+        search="_search_warranty_state",
     )
     warranty_date_expiry = fields.Date(string="Covered Until", compute="_compute_warranty")
-    warranty_registration_count = fields.Integer(string="Warranty Registration Count", compute="_compute_warranty")
+    warranty_registration_count = fields.Integer(compute="_compute_warranty")
 
     warranty_recall_line_ids = fields.One2many(
         "warranty.recall.line", "lot_id", string="Recall Campaigns",
@@ -32,11 +35,12 @@ class StockLot(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The workshop and integrations find a unit by its exact serial (check_coverage_by_serial).
         # Core indexes the name only with a trigram index, and only where pg_trgm is installed: without
         # this one, each lookup scans every serial (about 100 ms at a million serials, 1 ms with it).
         create_index(self.env.cr, "stock_lot_warranty_name_index", self._table, ['"name"'])
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -96,7 +100,7 @@ class StockLot(models.Model):
             ("lot_id", "in", self.ids), ("location_id.usage", "=", "internal"), ("quantity", ">", 0),
         ])
         for lot in self:
-            quant = quants.filtered(lambda q: q.lot_id == lot)[:1]
+            quant = quants.filtered(lambda q, lot=lot: q.lot_id == lot)[:1]
             if not quant:
                 raise UserError(_("Serial number %(serial)s is not in stock: receive it first.", serial=lot.name))
             warehouse = quant.location_id.warehouse_id

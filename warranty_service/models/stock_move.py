@@ -12,16 +12,34 @@ class StockMove(models.Model):
         "warranty.recall", string="Recall Campaign", index="btree_not_null", readonly=True,
         help="The campaign whose parts kit this part belongs to: claimed at the campaign's terms.",
     )
+    # The moves of a claim line's defective part: its status follows them
+    warranty_claim_line_id = fields.Many2one(
+        "warranty.claim.line", string="Returned Part of Claim Line", index="btree_not_null", readonly=True,
+        help="The warranty claim line whose defective part this move sets aside, ships or scraps.",
+    )
+
+    def _prepare_merge_moves_distinct_fields(self):
+        # Two claim lines of the same part are two parts, each in its own package: never one move
+        return super()._prepare_merge_moves_distinct_fields() + ["warranty_claim_line_id"]
 
     def _action_done(self, cancel_backorder=False):
         done_moves = super()._action_done(cancel_backorder=cancel_backorder)
         done_moves._warranty_process_done_moves()
         done_moves.warranty_requisition_line_id.requisition_id._check_done()
+        part_moves = done_moves.filtered(lambda m: m.state == "done" and m.warranty_claim_line_id)
+        if part_moves:
+            # sudo: whoever validates the transfer (a warehouse user without warranty rights) moves the
+            # part, and the claim line's status follows
+            part_moves.warranty_claim_line_id.sudo()._update_return_state_from_moves(part_moves.sudo())
         return done_moves
 
     def _action_cancel(self):
         result = super()._action_cancel()
         self.warranty_requisition_line_id.requisition_id._check_done()
+        part_moves = self.filtered(lambda m: m.state == "cancel" and m.warranty_claim_line_id)
+        if part_moves:
+            # sudo: see _action_done
+            part_moves.warranty_claim_line_id.sudo()._update_return_state_from_moves(part_moves.sudo())
         return result
 
     def _warranty_process_done_moves(self):
@@ -60,5 +78,8 @@ class StockMove(models.Model):
         # Set by the warranty workflows when they create the record; rewiring it by hand (over RPC, as any
         # stock or purchase user) would fake what a requisition issued or a repair moved
         if not self.env.su and {'warranty_recall_id', 'warranty_requisition_line_id'} & vals.keys():
-            raise UserError(_("The link of a stock move to its part requisition or recall campaign is set by the warranty workflows, not by hand."))
+            raise UserError(_(
+                "The link of a stock move to its part requisition or recall campaign is set by "
+                "the warranty workflows, not by hand."
+            ))
         return super().write(vals)

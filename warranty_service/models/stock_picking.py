@@ -30,6 +30,11 @@ class StockPicking(models.Model):
     def write(self, vals):
         # Set by the warranty workflows when they create the record; rewiring it by hand (over RPC, as any
         # stock or purchase user) would fake what a requisition issued or a repair moved
-        if not self.env.su and {'warranty_requisition_id', 'warranty_repair_id', 'warranty_transfer_kind', 'warranty_requisition_kind'} & vals.keys():
-            raise UserError(_("The link of a transfer to its repair or part requisition is set by the warranty workflows, not by hand."))
+        workflow_fields = {"warranty_requisition_id", "warranty_repair_id", "warranty_transfer_kind",
+                           "warranty_requisition_kind"}
+        if not self.env.su and workflow_fields & vals.keys():
+            raise UserError(_(
+                "The link of a transfer to its repair or part requisition is set by "
+                "the warranty workflows, not by hand."
+            ))
         return super().write(vals)

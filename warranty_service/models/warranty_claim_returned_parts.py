@@ -41,7 +41,7 @@ class WarrantyClaim(models.Model):
                     "Claim %(name)s is not submitted: its parts are not set aside for the manufacturer.",
                     name=claim.name,
                 ))
-            lines = claim.line_ids.filtered(lambda l: l.return_state == "kept")
+            lines = claim.line_ids.filtered(lambda line: line.return_state == "kept")
             if not lines:
                 raise UserError(_("Claim %(name)s has no part kept in the warranty returns.", name=claim.name))
             todo.append((claim, lines))
@@ -137,11 +137,11 @@ class WarrantyClaim(models.Model):
         returns_by_warehouse = {}
         for claim in self:
             lines = claim.line_ids.filtered(
-                lambda l: l.return_required and l.product_id and l.return_state == "none"
+                lambda line: line.return_required and line.product_id and line.return_state == "none"
             )
             if not lines:
                 continue
-            untagged = lines.filtered(lambda l: l.product_id.tracking != "none" and not l.returned_lot_id)
+            untagged = lines.filtered(lambda line: line.product_id.tracking != "none" and not line.returned_lot_id)
             if untagged:
                 raise UserError(_(
                     "Claim %(name)s: %(part)s is tracked by serial or lot: enter the defective part's own "
@@ -164,7 +164,7 @@ class WarrantyClaim(models.Model):
             {"name": line._get_returned_part_reference(), "company_id": line.company_id.id}
             for line in all_lines
         ])
-        for line, package in zip(all_lines, packages):
+        for line, package in zip(all_lines, packages, strict=True):
             line._write_return_values({"returned_package_id": package.id, "returned_date": line.submission_date})
         # sudo: see above
         pickings = self.env["stock.picking"].sudo().create([
@@ -175,7 +175,7 @@ class WarrantyClaim(models.Model):
         pickings.move_ids.picked = True
         # Done: the stock hook marks each line's part as kept
         pickings._action_done()
-        for (claim, *_rest), picking in zip(todo, pickings):
+        for (claim, *_rest), picking in zip(todo, pickings, strict=True):
             # sudo: the claim's transfers are set by these actions only (see _check_write_rights)
             claim.sudo().return_picking_id = picking.id
 
@@ -248,13 +248,13 @@ class WarrantyClaimLine(models.Model):
             ):
                 raise UserError(_(
                     "The defective part of %(line)s is already set aside in its own package: its part tag "
-                    "and return cannot change.", line=self.filtered(lambda l: l.return_state != "none")[0].name,
+                    "and return cannot change.", line=self.filtered(lambda row: row.return_state != "none")[0].name,
                 ))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_part_set_aside(self):
-        kept = self.filtered(lambda l: l.return_state in ("kept", "to_ship"))
+        kept = self.filtered(lambda line: line.return_state in ("kept", "to_ship"))
         if kept:
             raise UserError(_(
                 "The defective part of %(line)s (claim %(claim)s) waits in the warranty returns: ship or scrap "
@@ -266,7 +266,9 @@ class WarrantyClaimLine(models.Model):
         self._check_returned_parts_rights()
         today = fields.Date.context_today(self)
         self._lock_returned_parts()
-        lines = self.filtered(lambda l: l.return_state == "kept" and l.return_until and l.return_until < today)
+        lines = self.filtered(
+            lambda line: line.return_state == "kept" and line.return_until and line.return_until < today
+        )
         if not lines:
             raise UserError(_("None of these parts is kept past its retention period."))
         scraps = self.env["stock.scrap"].create([{
@@ -339,7 +341,7 @@ class WarrantyClaimLine(models.Model):
             elif move.location_dest_id.warranty_returns:
                 by_state["kept"] |= line
             elif not line.return_move_ids.filtered(
-                lambda m: m.state not in ("done", "cancel") and m.location_id == move.location_id
+                lambda m, move=move: m.state not in ("done", "cancel") and m.location_id == move.location_id
             ):
                 # A backorder of part of the shipment is still on its way: shipped once all of it is
                 by_state["shipped"] |= line

@@ -7,7 +7,9 @@ class WarrantyDefectCode(models.Model):
     _order = "code"
     _rec_names_search = ["code", "name"]
 
-    code = fields.Char(required=True, index=True, help="The manufacturer's or the dealer's code for this kind of failure.")
+    code = fields.Char(
+        required=True, index=True, help="The manufacturer's or the dealer's code for this kind of failure."
+    )
     name = fields.Char(string="Description", required=True, translate=True)
     category = fields.Selection(
         [

@@ -54,7 +54,7 @@ class WarrantyPartRequisition(models.Model):
         help="Where the parts go: the workshop of the warehouse.",
     )
     date_required = fields.Datetime(string="Required By", required=True, default=fields.Datetime.now, tracking=True)
-    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0", string="Priority")
+    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
     note = fields.Text(string="Notes", help="What the parts are for, for the parts staff.")
     line_ids = fields.One2many("warranty.part.requisition.line", "requisition_id", string="Lines", copy=True)
     state = fields.Selection(
@@ -130,7 +130,7 @@ class WarrantyPartRequisition(models.Model):
         to_name = [vals for vals in vals_list if vals.get("name", new) in (new, False)]
         if to_name:
             names = self.env["ir.sequence"]._next_batch_by_code("warranty.part.requisition", len(to_name))
-            for vals, name in zip(to_name, names):
+            for vals, name in zip(to_name, names, strict=True):
                 vals["name"] = name
         if not self.env.su:
             self._check_create_vals(vals_list)
@@ -158,7 +158,9 @@ class WarrantyPartRequisition(models.Model):
         self._lock_for_update()
         for requisition in self:
             if requisition.state != "draft":
-                raise UserError(_("Requisition %(name)s is not a draft: it cannot be submitted.", name=requisition.name))
+                raise UserError(
+                    _("Requisition %(name)s is not a draft: it cannot be submitted.", name=requisition.name)
+                )
             if not requisition.line_ids:
                 raise UserError(_("Requisition %(name)s asks for nothing: add a line first.", name=requisition.name))
         self._check_requester_or_manager(_("submit"))
@@ -174,7 +176,9 @@ class WarrantyPartRequisition(models.Model):
         self._lock_for_update()
         self._check_can_approve()
         # sudo: the state and the approval trail are written by the actions only
-        self.sudo().write({"state": "approved", "approved_by_id": self.env.user.id, "date_approved": fields.Datetime.now()})
+        self.sudo().write(
+            {"state": "approved", "approved_by_id": self.env.user.id, "date_approved": fields.Datetime.now()}
+        )
         pickings = self._create_issue_pickings()
         self._buy_shortages(pickings)
         self._update_repair_part_locations()
@@ -211,7 +215,9 @@ class WarrantyPartRequisition(models.Model):
         # Unconfirmed RFQ lines go; received or confirmed purchases stay untouched.
         # sudo: the workshop withdrawing its request may not hold purchase rights; only the RFQ
         # lines made for this requisition are touched
-        draft_lines = self.sudo().line_ids.purchase_line_ids.filtered(lambda l: l.order_id.state in ("draft", "sent"))
+        draft_lines = self.sudo().line_ids.purchase_line_ids.filtered(
+            lambda line: line.order_id.state in ("draft", "sent")
+        )
         orders = draft_lines.order_id
         draft_lines.unlink()
         orders.filtered(lambda order: not order.order_line).button_cancel()
@@ -311,17 +317,18 @@ class WarrantyPartRequisition(models.Model):
     def _check_create_vals(self, vals_list):
         """Refuse a new request in another's name or past draft before its lines are made."""
         defaults = self.env.context
-        for vals in vals_list:
-            def value(fname, default=False):
-                return vals[fname] if fname in vals else defaults.get(f"default_{fname}", default)
 
-            if value("state", "draft") != "draft" or any(
-                value(fname) for fname in ("approved_by_id", "date_approved", "picking_ids", "purchase_ids")
+        def value(vals, fname, default=False):
+            return vals[fname] if fname in vals else defaults.get(f"default_{fname}", default)
+
+        for vals in vals_list:
+            if value(vals, "state", "draft") != "draft" or any(
+                value(vals, fname) for fname in ("approved_by_id", "date_approved", "picking_ids", "purchase_ids")
             ):
                 raise UserError(_(
                     "A new requisition starts as a draft: it is submitted, approved and issued with its buttons."
                 ))
-            if value("requested_by_id", self.env.uid) != self.env.uid and not self._is_manager():
+            if value(vals, "requested_by_id", self.env.uid) != self.env.uid and not self._is_manager():
                 raise AccessError(_(
                     "You request parts in your own name: only a Warranty Manager can file a request for someone else."
                 ))
@@ -475,7 +482,7 @@ class WarrantyPartRequisition(models.Model):
             seller = move.product_id._select_seller(quantity=missing, uom_id=move.product_uom)
             if not seller:
                 seller = move.product_id.seller_ids.filtered(
-                    lambda s: not s.company_id or s.company_id == line.company_id
+                    lambda s, company=line.company_id: not s.company_id or s.company_id == company
                 )[:1]
             if not seller:
                 missing_vendor |= move.product_id
@@ -514,7 +521,8 @@ class WarrantyPartRequisition(models.Model):
         for requisition in self.filtered("repair_id"):
             products = requisition.line_ids.filtered(lambda line: line.line_type != "tool").product_id
             moves = requisition.repair_id.move_ids.filtered(
-                lambda m: m.repair_line_type == "add" and m.product_id in products and m.state not in ("done", "cancel")
+                lambda m, products=products: m.repair_line_type == "add" and m.product_id in products
+                and m.state not in ("done", "cancel")
             )
             if moves:
                 moves._do_unreserve()
@@ -524,7 +532,9 @@ class WarrantyPartRequisition(models.Model):
         """Done when every line is issued in full, or the rest of its transfer was cancelled."""
         def finished(requisition):
             issues = requisition.picking_ids.filtered(lambda p: p.warranty_requisition_kind == "issue")
-            return issues and all(p.state in ("done", "cancel") for p in issues) and any(p.state == "done" for p in issues)
+            return (
+                issues and all(p.state in ("done", "cancel") for p in issues) and any(p.state == "done" for p in issues)
+            )
 
         # sudo: the state is written by the actions only; this one follows the transfers validated by the parts staff
         self.filtered(lambda r: r.state == "approved" and finished(r)).sudo().write({"state": "done"})

@@ -72,7 +72,9 @@ class WarrantyPartRequisitionLine(models.Model):
     @api.depends("product_id")
     def _compute_product_uom_id(self):
         for line in self:
-            if line.product_id and (not line.product_uom_id or line.product_uom_id.category_id != line.product_id.uom_id.category_id):
+            if line.product_id and (
+                not line.product_uom_id or line.product_uom_id.category_id != line.product_id.uom_id.category_id
+            ):
                 line.product_uom_id = line.product_id.uom_id
 
     @api.depends("move_ids.state", "move_ids.quantity", "move_ids.location_dest_id")
@@ -98,8 +100,8 @@ class WarrantyPartRequisitionLine(models.Model):
                 line.qty_consumed = 0.0
                 continue
             moves = line.repair_id.move_ids.filtered(
-                lambda m: m.state == "done" and m.repair_line_type == "add" and m.product_id == line.product_id
-                and m.location_id == line.workshop_location_id
+                lambda m, line=line: m.state == "done" and m.repair_line_type == "add"
+                and m.product_id == line.product_id and m.location_id == line.workshop_location_id
             )
             used = sum(m.product_uom._compute_quantity(m.quantity, line.product_uom_id) for m in moves)
             # Several lines of one product share the repair's consumption up to what each was issued
@@ -122,7 +124,7 @@ class WarrantyPartRequisitionLine(models.Model):
     def _compute_qty_available(self):
         # One read of the free quantities per source location, not one per line
         for location in self.requisition_id.source_location_id:
-            lines = self.filtered(lambda line: line.requisition_id.source_location_id == location)
+            lines = self.filtered(lambda line, location=location: line.requisition_id.source_location_id == location)
             free = {p.id: p.free_qty for p in lines.product_id.with_context(location=location.id)}
             for line in lines:
                 line.qty_available = line.product_id.uom_id._compute_quantity(
@@ -214,7 +216,9 @@ class WarrantyPartRequisitionLine(models.Model):
 
     def _check_followed_fields(self, vals):
         if QUANTITY_FIELDS & vals.keys():
-            raise UserError(_("The quantities issued, returned and consumed follow the transfers: they are not typed in."))
+            raise UserError(
+                _("The quantities issued, returned and consumed follow the transfers: they are not typed in.")
+            )
         if REQUISITION_FIELDS & vals.keys():
             raise UserError(_(
                 "The status, company, repair, workshop and date of a requisition line are its requisition's: "

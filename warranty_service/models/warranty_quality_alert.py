@@ -21,8 +21,11 @@ class WarrantyQualityAlert(models.Model):
     date_from = fields.Date(string="Period Start", required=True)
     date_to = fields.Date(string="Period End", required=True)
     case_count = fields.Integer(string="Failures", required=True)
-    units_sold = fields.Integer(string="Units Registered", required=True,
-                                help="Units of the model with a registration (active or expired) at the end of the period.")
+    units_sold = fields.Integer(
+        string="Units Registered",
+        required=True,
+        help="Units of the model with a registration (active or expired) at the end of the period.",
+    )
     failure_rate = fields.Float(string="Failures per 100 Units", digits=(16, 2), required=True)
     repair_ids = fields.Many2many("repair.order", string="Repairs", check_company=True)
     state = fields.Selection(
@@ -32,7 +35,7 @@ class WarrantyQualityAlert(models.Model):
         "Proposal Sent: a proposal to cut or withdraw the product went to the manufacturer or production.\n"
         "Closed: handled; the same defect on the same model may alert again.",
     )
-    conclusion = fields.Text(string="Conclusion", tracking=True)
+    conclusion = fields.Text(tracking=True)
 
     _sql_constraints = [
         # The same model and defect never alert twice while an alert is open

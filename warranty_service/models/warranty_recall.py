@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -16,11 +16,13 @@ class WarrantyRecall(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Campaign", required=True, tracking=True)
-    campaign_code = fields.Char(string="Campaign Code", required=True, tracking=True,
+    campaign_code = fields.Char(required=True, tracking=True,
                                 help="The manufacturer's reference of the campaign.")
-    manufacturer_id = fields.Many2one("res.partner", string="Manufacturer", required=True, index=True, check_company=True)
+    manufacturer_id = fields.Many2one(
+        "res.partner", string="Manufacturer", required=True, index=True, check_company=True
+    )
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    description = fields.Html(string="Description", help="What is wrong and what the workshop does.")
+    description = fields.Html(help="What is wrong and what the workshop does.")
     product_ids = fields.Many2many("product.product", string="Affected Products", check_company=True)
     operation_id = fields.Many2one("warranty.labor.operation", string="Labour Operation", check_company=True)
     part_ids = fields.One2many("warranty.recall.part", "recall_id", string="Parts Kit", copy=True)
@@ -30,7 +32,11 @@ class WarrantyRecall(models.Model):
         help="The manufacturer's code for the campaign: its claims carry it when the repair had no covered fault.",
     )
     claim_labor_rate = fields.Float(
-        string="Claim Labour Rate", digits="Product Price", compute="_compute_claim_labor_rate", store=True, readonly=False,
+        string="Claim Labour Rate",
+        digits="Product Price",
+        compute="_compute_claim_labor_rate",
+        store=True,
+        readonly=False,
         help="What the manufacturer pays per hour of campaign work; the manufacturer's warranty rate unless the "
         "campaign says otherwise.",
     )
@@ -137,7 +143,9 @@ class WarrantyRecall(models.Model):
                 name=not_running[0].name,
             ))
         template = self.env.ref("warranty_service.mail_template_recall_owner")
-        lines = self.line_ids.filtered(lambda l: l.state == "open" and not l.notified and l.partner_id.email)
+        lines = self.line_ids.filtered(
+            lambda line: line.state == "open" and not line.notified and line.partner_id.email
+        )
         if not lines:
             raise UserError(_("No owner with an e-mail address is left to inform."))
         template.send_mail_batch(lines.ids)
@@ -151,7 +159,9 @@ class WarrantyRecall(models.Model):
         for recall in self.filtered(lambda recall: recall.state != "open"):
             if recall.state == "closed":
                 raise UserError(_("Campaign %(name)s is already closed.", name=recall.name))
-            raise UserError(_("Campaign %(name)s has not started: only a running campaign is closed.", name=recall.name))
+            raise UserError(
+                _("Campaign %(name)s has not started: only a running campaign is closed.", name=recall.name)
+            )
         # sudo: as in action_open
         self.sudo().write({"state": "closed"})
         return True
@@ -185,7 +195,7 @@ class WarrantyRecallPart(models.Model):
     product_id = fields.Many2one(
         "product.product", string="Part", required=True, check_company=True, domain="[('type', '=', 'consu')]",
     )
-    quantity = fields.Float(string="Quantity", default=1.0, required=True, digits="Product Unit of Measure")
+    quantity = fields.Float(default=1.0, required=True, digits="Product Unit of Measure")
 
     _sql_constraints = [("quantity_positive", "CHECK(quantity > 0)", "A kit part needs a positive quantity.")]
 
@@ -245,10 +255,14 @@ class WarrantyRecallLine(models.Model):
 
     def action_not_applicable(self):
         """This unit does not need the campaign work (already fixed, scrapped, exported...)."""
-        _check_recall_manager(self.env, _("Only a Warranty Manager decides that a unit does not need the campaign work."))
+        _check_recall_manager(
+            self.env, _("Only a Warranty Manager decides that a unit does not need the campaign work.")
+        )
         for line in self:
             if line.recall_state == "closed":
-                raise UserError(_("Campaign %(name)s is closed: its units can no longer change.", name=line.recall_id.name))
+                raise UserError(
+                    _("Campaign %(name)s is closed: its units can no longer change.", name=line.recall_id.name)
+                )
             if line.state != "open":
                 raise UserError(_(
                     "Unit %(serial)s of campaign %(name)s is no longer open (%(state)s).", serial=line.lot_id.name,

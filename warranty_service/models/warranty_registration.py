@@ -24,7 +24,12 @@ class WarrantyRegistration(models.Model):
 
     # Identity of the unit
     name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, index="trigram", default=lambda self: self.env._("New"),
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        default=lambda self: self.env._("New"),
     )
     lot_id = fields.Many2one(
         "stock.lot", string="Serial Number", required=True, index=True, tracking=True, ondelete="restrict",
@@ -90,7 +95,7 @@ class WarrantyRegistration(models.Model):
     # Life cycle: only voiding is stored; expiry follows today's date
     is_void = fields.Boolean(string="Void", default=False, readonly=True, copy=False, tracking=True)
     void_date = fields.Date(string="Voided On", readonly=True, copy=False)
-    void_reason = fields.Char(string="Void Reason", readonly=True, copy=False, tracking=True)
+    void_reason = fields.Char(readonly=True, copy=False, tracking=True)
     void_picking_id = fields.Many2one(
         "stock.picking", string="Return", readonly=True, copy=False, check_company=True,
         help="The customer return that voided this registration.",
@@ -169,7 +174,9 @@ class WarrantyRegistration(models.Model):
     @api.depends("date_end", "date_end_extended")
     def _compute_date_expiry(self):
         for registration in self:
-            registration.date_expiry = max(filter(None, [registration.date_end, registration.date_end_extended]), default=False)
+            registration.date_expiry = max(
+                filter(None, [registration.date_end, registration.date_end_extended]), default=False
+            )
 
     @api.depends("is_void", "date_expiry")
     @api.depends_context("date")
@@ -258,7 +265,8 @@ class WarrantyRegistration(models.Model):
         new = self.env._("New")
         to_name = [vals for vals in vals_list if vals.get("name", new) in (new, False)]
         if to_name:
-            for vals, name in zip(to_name, self.env["ir.sequence"]._next_batch_by_code("warranty.registration", len(to_name))):
+            names = self.env["ir.sequence"]._next_batch_by_code("warranty.registration", len(to_name))
+            for vals, name in zip(to_name, names, strict=True):
                 vals["name"] = name
         return super().create(vals_list)
 
@@ -313,13 +321,23 @@ class WarrantyRegistration(models.Model):
             return {"coverage": coverage, "reason": reason}
 
         if self.is_void:
-            return result("none", _(
-                "Registration %(name)s is void (%(reason)s).", name=self.name, reason=self.void_reason or _("no reason given"),
-            ))
+            return result(
+                "none",
+                _(
+                    "Registration %(name)s is void (%(reason)s).",
+                    name=self.name,
+                    reason=self.void_reason or _("no reason given"),
+                ),
+            )
         if date < self.date_start:
-            return result("none", _(
-                "The date %(date)s is before the warranty started on %(start)s.", date=format_date(self.env, date), start=format_date(self.env, self.date_start),
-            ))
+            return result(
+                "none",
+                _(
+                    "The date %(date)s is before the warranty started on %(start)s.",
+                    date=format_date(self.env, date),
+                    start=format_date(self.env, self.date_start),
+                ),
+            )
         over_manufacturer = bool(self.mileage_limit_km) and mileage > self.mileage_limit_km
         if date <= self.date_end and not over_manufacturer:
             reason = _("Manufacturer's warranty until %(end)s", end=format_date(self.env, self.date_end))
@@ -354,9 +372,12 @@ class WarrantyRegistration(models.Model):
         serial's form. The result also names it (``registration``: its reference or False).
         """
         if serial not in (None, False) and not isinstance(serial, str):
-            raise UserError(_(
-                "The serial number (VIN) must be given as text, e.g. \"VIN123\", not as %(serial)s.", serial=repr(serial),
-            ))
+            raise UserError(
+                _(
+                    'The serial number (VIN) must be given as text, e.g. "VIN123", not as %(serial)s.',
+                    serial=repr(serial),
+                )
+            )
         serial = (serial or "").strip()
         if not serial:
             raise UserError(_("Enter the serial number (VIN) of the unit."))
@@ -386,10 +407,12 @@ class WarrantyRegistration(models.Model):
         # A repair's coverage was decided on this registration of its serial: moving the registration
         # to another serial or company would cover that unit with it. sudo: any company's repairs count.
         # Called from write() only: a new registration has no repair yet (no query per delivery)
-        repair = self.env["repair.order"].sudo().search_fetch(
-            [("warranty_registration_id", "in", self.ids)], ["name", "lot_id", "company_id", "warranty_registration_id"],
-        ).filtered(lambda r: r.lot_id != r.warranty_registration_id.lot_id
-                   or r.company_id != r.warranty_registration_id.company_id)[:1]
+        repairs = self.env["repair.order"].sudo().search_fetch(
+            [("warranty_registration_id", "in", self.ids)],
+            ["name", "lot_id", "company_id", "warranty_registration_id"],
+        )
+        repair = repairs.filtered(lambda r: r.lot_id != r.warranty_registration_id.lot_id
+                                  or r.company_id != r.warranty_registration_id.company_id)[:1]
         if repair:
             raise ValidationError(_(
                 "Registration %(registration)s is used by repair %(repair)s: its serial number cannot change "
@@ -398,7 +421,10 @@ class WarrantyRegistration(models.Model):
             ))
 
     def _pick_in_force(self):
-        """The registration in force among ``self`` (sorted: not void first, then latest): the current company's first."""
+        """The registration in force among ``self`` (sorted: not void first, then latest).
+
+        The current company's comes first.
+        """
         return self.filtered(lambda r: r.company_id == self.env.company)[:1] or self[:1]
 
     @api.model
@@ -409,7 +435,7 @@ class WarrantyRegistration(models.Model):
         else:
             day = None
             # datetime is a date too; a string is parsed strictly (2025-02-30 does not exist)
-            if isinstance(date, (datetime.date, str)):
+            if isinstance(date, datetime.date | str):
                 try:
                     day = fields.Date.to_date(date.strip() if isinstance(date, str) else date)
                 except ValueError:
@@ -424,7 +450,7 @@ class WarrantyRegistration(models.Model):
         else:
             mileage = None
             # True would read as 1 km: a yes/no is no odometer reading
-            if not isinstance(mileage_km, bool) and isinstance(mileage_km, (int, float, str)):
+            if not isinstance(mileage_km, bool) and isinstance(mileage_km, int | float | str):
                 try:
                     mileage = float(mileage_km.strip() if isinstance(mileage_km, str) else mileage_km)
                 except ValueError:
@@ -447,7 +473,9 @@ class WarrantyRegistration(models.Model):
             return fields.Date.to_date(day)
         except (ValueError, TypeError):
             # An integration's context, not a person's typing: still answered in words
-            raise UserError(_("The date %(date)s in the context is not a valid date (YYYY-MM-DD).", date=repr(day))) from None
+            raise UserError(
+                _("The date %(date)s in the context is not a valid date (YYYY-MM-DD).", date=repr(day))
+            ) from None
 
     def _void(self, reason, picking=None):
         registrations = self.filtered(lambda r: not r.is_void)
@@ -534,6 +562,9 @@ class WarrantyRegistration(models.Model):
         all_lots = self.env["stock.lot"].union(*lots_by_picking.values()) if lots_by_picking else self.env["stock.lot"]
         registrations = self.search([("lot_id", "in", all_lots.ids), ("is_void", "=", False)])
         for (picking, company), lots in lots_by_picking.items():
-            registrations.filtered(lambda r: r.lot_id in lots and r.company_id == company)._void(
+            returned = registrations.filtered(
+                lambda r, lots=lots, company=company: r.lot_id in lots and r.company_id == company
+            )
+            returned._void(
                 _("Returned by the customer (%(picking)s)", picking=picking.name or _("return")), picking=picking,
             )

@@ -16,20 +16,22 @@ class WarrantyRepairLabor(models.Model):
     )
     product_id = fields.Many2one(related="operation_id.product_id", string="Labour Product", store=True)
     hours = fields.Float(
-        string="Hours", digits=(16, 2), compute="_compute_hours", store=True, readonly=False, precompute=True,
+        digits=(16, 2), compute="_compute_hours", store=True, readonly=False, precompute=True,
         help="Time spent; defaults to the operation's standard time.",
     )
     standard_hours = fields.Float(related="operation_id.standard_hours", string="Standard Time (h)")
     user_id = fields.Many2one(
         "res.users", string="Technician", default=lambda self: self.env.user, domain="[('share', '=', False)]",
     )
-    note = fields.Char(string="Note")
+    note = fields.Char()
     recall_id = fields.Many2one(
         "warranty.recall", string="Recall Campaign", readonly=True, index="btree_not_null",
         help="The campaign whose work this is: the manufacturer pays it at the campaign's terms.",
     )
     company_id = fields.Many2one(related="repair_id.company_id", store=True, index=True)
-    sale_line_id = fields.Many2one("sale.order.line", string="Sale Order Line", readonly=True, copy=False, index="btree_not_null")
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Sale Order Line", readonly=True, copy=False, index="btree_not_null"
+    )
 
     _sql_constraints = [
         ("hours_positive", "CHECK(hours >= 0)", "Labour hours cannot be negative."),
@@ -79,7 +81,9 @@ class WarrantyRepairLabor(models.Model):
         vals = {
             "order_id": self.repair_id.sale_order_id.id,
             "product_id": self.product_id.id,
-            "name": _("%(operation)s (%(repair)s)", operation=self.operation_id.display_name, repair=self.repair_id.name),
+            "name": _(
+                "%(operation)s (%(repair)s)", operation=self.operation_id.display_name, repair=self.repair_id.name
+            ),
             "product_uom_qty": self.hours,
         }
         if self.repair_id.under_warranty:
@@ -96,7 +100,7 @@ class WarrantyRepairLabor(models.Model):
                 "The quotation of this repair is already confirmed: add the labour to it by hand or cancel it first."
             ))
         sale_lines = self.env["sale.order.line"].create([line._prepare_sale_order_line_vals() for line in lines])
-        for line, sale_line in zip(lines, sale_lines):
+        for line, sale_line in zip(lines, sale_lines, strict=True):
             line.sale_line_id = sale_line
 
     def _update_sale_order_lines(self):

@@ -27,7 +27,7 @@ class WarrantyClaimAging(models.Model):
     days = fields.Integer(string="Days Open", readonly=True, aggregator="max")
     age = fields.Selection(
         [("0_30", "0-30 days"), ("31_60", "31-60 days"), ("61_90", "61-90 days"), ("90_plus", "Over 90 days")],
-        string="Age", readonly=True,
+        readonly=True,
     )
     amount_open = fields.Monetary(string="Still Owed", readonly=True)
 

@@ -26,23 +26,30 @@ class WarrantyDefectRegister(models.Model):
     repair_id = fields.Many2one("repair.order", string="Repair", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    date = fields.Date(string="Date", readonly=True)
+    date = fields.Date(readonly=True)
     product_id = fields.Many2one("product.product", string="Unit", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Model", readonly=True)
     lot_id = fields.Many2one("stock.lot", string="Serial Number", readonly=True)
     manufacturer_id = fields.Many2one("res.partner", string="Manufacturer", readonly=True)
     defect_code_id = fields.Many2one("warranty.defect.code", string="Defect Code", readonly=True)
     defect_category = fields.Selection(
-        [("engine", "Engine"), ("transmission", "Transmission / Drivetrain"), ("electrical", "Electrical / Electronics"),
-         ("hydraulic", "Hydraulics"), ("chassis", "Chassis / Suspension / Brakes"), ("body", "Body / Paint / Trim"),
-         ("other", "Other")],
-        string="Category", readonly=True,
+        [
+            ("engine", "Engine"),
+            ("transmission", "Transmission / Drivetrain"),
+            ("electrical", "Electrical / Electronics"),
+            ("hydraulic", "Hydraulics"),
+            ("chassis", "Chassis / Suspension / Brakes"),
+            ("body", "Body / Paint / Trim"),
+            ("other", "Other"),
+        ],
+        string="Category",
+        readonly=True,
     )
     causal_part_id = fields.Many2one("product.product", string="Causal Part", readonly=True)
     causal_lot_id = fields.Many2one("stock.lot", string="Causal Part Batch", readonly=True,
                                     help="The lot or serial of the replaced causal part, where it is tracked.")
     is_factory_defect = fields.Boolean(string="Factory Defect", readonly=True)
-    coverage = fields.Selection(REPAIR_COVERAGE_SELECTION, string="Coverage", readonly=True)
+    coverage = fields.Selection(REPAIR_COVERAGE_SELECTION, readonly=True)
     days_in_service = fields.Integer(string="Days Since Warranty Start", readonly=True, aggregator="avg")
     odometer_km = fields.Integer(string="Odometer (km)", readonly=True, aggregator="avg")
     cost_parts = fields.Monetary(string="Parts Cost", readonly=True)
@@ -63,7 +70,8 @@ class WarrantyDefectRegister(models.Model):
                      GROUP BY move.repair_id
                 ), labor AS (
                     SELECT line.repair_id,
-                           SUM(line.hours * COALESCE((labour.standard_price ->> repair.company_id::text)::numeric, 0)) AS cost
+                           SUM(line.hours
+                               * COALESCE((labour.standard_price ->> repair.company_id::text)::numeric, 0)) AS cost
                       FROM warranty_repair_labor line
                       JOIN repair_order repair ON repair.id = line.repair_id
                       JOIN warranty_labor_operation operation ON operation.id = line.operation_id

@@ -138,7 +138,7 @@ class WarrantyCommon(TransactionCase):
             self.env["stock.return.picking"].with_context(active_id=picking.id, active_model="stock.picking")
         ).save()
         for line in wizard.product_return_moves:
-            line.quantity = len(lots.filtered(lambda lot: lot.product_id == line.product_id))
+            line.quantity = len(lots.filtered(lambda lot, line=line: lot.product_id == line.product_id))
         return_picking = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
         for move in return_picking.move_ids:
             move.move_line_ids.unlink()
@@ -150,7 +150,7 @@ class WarrantyCommon(TransactionCase):
                 "quantity": 1,
                 "location_id": move.location_id.id,
                 "location_dest_id": move.location_dest_id.id,
-            } for lot in lots.filtered(lambda lot: lot.product_id == move.product_id)])
+            } for lot in lots.filtered(lambda lot, move=move: lot.product_id == move.product_id)])
         return_picking.move_ids.picked = True
         return_picking.button_validate()
         self.assertEqual(return_picking.state, "done")

@@ -57,8 +57,8 @@ class TestClaimCreation(ClaimCommon):
         self.assertEqual(claim.failure_date, date(2026, 6, 1))
         self.assertEqual(claim.repair_date, date(2026, 6, 2))
         self.assertEqual(claim.deadline_date, date(2026, 7, 2))
-        part = claim.line_ids.filtered(lambda l: l.line_type == "part")
-        labour = claim.line_ids.filtered(lambda l: l.line_type == "labor")
+        part = claim.line_ids.filtered(lambda line: line.line_type == "part")
+        labour = claim.line_ids.filtered(lambda line: line.line_type == "labor")
         self.assertEqual((part.quantity, part.price_unit, part.amount_claimed), (2, 27.5, 55.0), "cost + 10 %")
         self.assertTrue(part.return_required, "the causal part goes back to the manufacturer")
         self.assertEqual((labour.quantity, labour.price_unit, labour.amount_claimed), (3.5, 50, 175.0),
@@ -68,7 +68,7 @@ class TestClaimCreation(ClaimCommon):
 
     def test_hours_over_standard_need_a_reason(self):
         claim = self._claim(self._done_repair(hours=4.0))
-        labour = claim.line_ids.filtered(lambda l: l.line_type == "labor")
+        labour = claim.line_ids.filtered(lambda line: line.line_type == "labor")
         with self.assertRefused(r"4.0 h claimed for a standard time of 3.5 h. Enter why"):
             labour.quantity = 4.0
         labour.write({"quantity": 4.0, "hours_override_reason": "Seized bolts, photos attached"})
@@ -96,7 +96,7 @@ class TestClaimCreation(ClaimCommon):
 
     def test_bad_lines(self):
         claim = self._claim(self._done_repair())
-        part = claim.line_ids.filtered(lambda l: l.line_type == "part")
+        part = claim.line_ids.filtered(lambda line: line.line_type == "part")
         with self.assertRefused("must have a positive quantity"):
             part.quantity = 0
         with self.assertRefused("must have a positive quantity"):
@@ -160,7 +160,7 @@ class TestClaimLifeCycle(ClaimCommon):
         with self.assertRefused("was not submitted: the manufacturer has nothing to decide"):
             claim.action_accept()
         claim.action_submit()
-        labour = claim.line_ids.filtered(lambda l: l.line_type == "labor")
+        labour = claim.line_ids.filtered(lambda line: line.line_type == "labor")
         with self.assertRefused("cannot accept"):
             labour.amount_accepted = 500
         labour.write({"amount_accepted": 150.0, "rejection_code": "R-HRS"})

@@ -80,7 +80,9 @@ class TestClaimExchange(ClaimCommon):
                 accepted, code = "150.0", "R-HRS"
             if row["claim_number"] == lost.name:
                 accepted, code = "0", "R-OIL"
-            decision.append([row["claim_number"], row["revision"], row["line_ref"], accepted, code, "MFR-" + row["claim_number"]])
+            decision.append(
+                [row["claim_number"], row["revision"], row["line_ref"], accepted, code, "MFR-" + row["claim_number"]]
+            )
         wizard = self._import(decision)
         wizard.action_preview()
         self.assertEqual(wizard.error_count, 0)
@@ -96,8 +98,8 @@ class TestClaimExchange(ClaimCommon):
     def test_import_with_a_bad_row_changes_nothing(self):
         claim = self._submitted_claim()
         other = self._submitted_claim()
-        part, labour = claim.line_ids.sorted(lambda l: l.line_type != "part")
-        other_part, other_labour = other.line_ids.sorted(lambda l: l.line_type != "part")
+        part, labour = claim.line_ids.sorted(lambda line: line.line_type != "part")
+        other_part, other_labour = other.line_ids.sorted(lambda line: line.line_type != "part")
         wizard = self._import([
             [claim.name, "0", part.id, "55", "", ""],
             [claim.name, "0", labour.id, "999", "", ""],          # above what was claimed

@@ -57,8 +57,10 @@ class TestClaimMonthlyReport(ClaimCommon):
         self.assertEqual((section["amount_claimed"], section["amount_accepted"], section["amount_rejected"]),
                          (460.0, 230.0, 230.0))
         self.assertEqual([(row["defect"], row["count"]) for row in section["defects"]], [(self.defect, 3)])
-        self.assertEqual([(row["model"], row["failures"], row["units"], row["rate"]) for row in section["failure_rates"]],
-                         [(self.van.product_tmpl_id, 3, 6, 50.0)])
+        self.assertEqual(
+            [(row["model"], row["failures"], row["units"], row["rate"]) for row in section["failure_rates"]],
+            [(self.van.product_tmpl_id, 3, 6, 50.0)],
+        )
         self.assertEqual(section["recalls"], [self.recall])
 
     def test_pdf(self):
@@ -109,7 +111,9 @@ class TestClaimMonthlyReport(ClaimCommon):
         [section] = wizard._get_report_data()
         self.assertEqual((section["manufacturer"], section["claims_raised"], section["amount_claimed"]),
                          (self.other_maker, 0, 0.0), "a chosen manufacturer is shown, even with nothing to show")
-        empty = self.env["warranty.claim.monthly.report"].with_user(self.user_manager).create({"year": 2020, "month": "1"})
+        empty = (
+            self.env["warranty.claim.monthly.report"].with_user(self.user_manager).create({"year": 2020, "month": "1"})
+        )
         with self.assertRefused("No manufacturer has claims, failures or a running recall in January 2020"):
             empty.action_print_pdf()
         with self.assertRefused("1899 is not a year"):

@@ -9,7 +9,9 @@ class TestDefectRegister(ClaimCommon):
 
     def test_every_diagnosed_failure_is_registered(self):
         self.labour_product.standard_price = 40.0
-        second_defect = self.env["warranty.defect.code"].create({"code": "T-E102", "name": "Gasket", "category": "engine"})
+        second_defect = self.env["warranty.defect.code"].create(
+            {"code": "T-E102", "name": "Gasket", "category": "engine"}
+        )
         repair = self._done_repair(hours=4.0)  # 2 seals at cost 25, 4 h of labour at cost 40
         other = self._done_repair(lot=self.lot_extended, when="2026-07-01 09:00:00")
         other.defect_code_ids = [Command.link(second_defect.id)]

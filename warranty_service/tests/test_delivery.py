@@ -25,7 +25,9 @@ class TestDelivery(WarrantyCommon):
             picking = self._deliver(order.picking_ids, user=self.user_warehouse)
         registrations = self.env["warranty.registration"].search([("sale_order_id", "=", order.id)])
         self.assertEqual(len(registrations), 2, "one per van; the trailer has no warranty term")
-        self.assertEqual(registrations.lot_id, picking.move_line_ids.lot_id.filtered(lambda l: l.product_id == self.van))
+        self.assertEqual(
+            registrations.lot_id, picking.move_line_ids.lot_id.filtered(lambda line: line.product_id == self.van)
+        )
         for registration in registrations:
             self.assertEqual(registration.partner_id, self.customer)
             self.assertEqual(registration.picking_id, picking)

@@ -158,7 +158,9 @@ class TestRequisitionRights(RefusalMixin, RequisitionCommon):
             requisition.with_user(self.parts_clerk).action_approve()
         with self.assertRefusedAs(UserError, r"Only a submitted requisition can be refused"):
             requisition.with_user(self.parts_clerk).action_refuse()
-        with self.assertRefusedAs(AccessError, "is Wanda Workshop's request: only they or a Warranty Manager can cancel"):
+        with self.assertRefusedAs(
+            AccessError, "is Wanda Workshop's request: only they or a Warranty Manager can cancel"
+        ):
             requisition.with_user(self.colleague).action_cancel()
         self.assertIs(requisition.with_user(self.user_workshop).action_cancel(), True)
         with self.assertRefusedAs(AccessError, "only they or a Warranty Manager can reopen it"):
@@ -242,7 +244,9 @@ class TestRequisitionRights(RefusalMixin, RequisitionCommon):
             requisition.with_user(self.user_parts).action_return_tools()
         with self.assertRefusedAs(AccessError, "Only the workshop or the parts staff return lent tools"):
             requisition.with_user(self.user_accountant).action_return_tools()
-        self.assertEqual(len(requisition.picking_ids.filtered(lambda p: p.warranty_requisition_kind == "tool_return")), 1)
+        self.assertEqual(
+            len(requisition.picking_ids.filtered(lambda p: p.warranty_requisition_kind == "tool_return")), 1
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -267,8 +271,12 @@ class TestLoanerRights(RefusalMixin, WarrantyRepairCommon):
         for vals in ({"loaner_date_out": "2026-06-01 10:00:00"}, {"loaner_state": "lent"},
                      {"loaner_date_in": "2026-06-02 10:00:00"}):
             for user in (self.user_workshop, self.user_manager):
-                with self.subTest(vals=vals, user=user.login), \
-                        self.assertRefusedAs(UserError, "lent and taken back with the buttons Lend Loaner and Loaner Returned"):
+                with (
+                    self.subTest(vals=vals, user=user.login),
+                    self.assertRefusedAs(
+                        UserError, "lent and taken back with the buttons Lend Loaner and Loaner Returned"
+                    ),
+                ):
                     repair.with_user(user).write(vals)
         with self.assertRefusedAs(UserError, "lent and taken back with the buttons"):
             self._repair(self.lot_extended, user=self.user_workshop, loaner_lot_id=self.loaner_b.id,

@@ -62,7 +62,9 @@ class TestCoverageInput(WarrantyRepairCommon):
         Registration = self.env["warranty.registration"].with_user(self.user_workshop)
         for bad in ("2025-02-30", "not-a-date", "2026-13-01", 12345, ["2026-01-01"]):
             with self.subTest(date=bad):
-                with self.assertRaisesRegex(UserError, r"is not a valid date: give the date of the failure as YYYY-MM-DD"):
+                with self.assertRaisesRegex(
+                    UserError, r"is not a valid date: give the date of the failure as YYYY-MM-DD"
+                ):
                     registration.check_coverage(date=bad)
                 with self.assertRaisesRegex(UserError, r"is not a valid date"):
                     Registration.check_coverage_by_serial("VIN-REP-1", date=bad)
@@ -129,7 +131,9 @@ class TestActionRightsAndStates(WarrantyRepairCommon):
         cls.today = fields.Date.context_today(cls.env["res.users"])
 
     def test_void(self):
-        registration = self._register(self._create_lots(self.saw, "SAW-VOID-1"), date_start=self.today - timedelta(days=10))
+        registration = self._register(
+            self._create_lots(self.saw, "SAW-VOID-1"), date_start=self.today - timedelta(days=10)
+        )
         for user in (self.user_workshop, self.user_parts, self.user_accountant, self.user_warehouse):
             with self.subTest(user=user.login), self.assertRaisesRegex(
                 AccessError, "Only a Warranty Manager can void a warranty registration",
@@ -227,7 +231,7 @@ class TestActionRightsAndStates(WarrantyRepairCommon):
         self.assertIs(manager_recall.action_add_serials_from_products(), True)
         with self.assertRaisesRegex(UserError, "is not running: owners are informed of a started campaign only"):
             manager_recall.action_notify_owners()
-        line = recall.line_ids.filtered(lambda l: l.lot_id == self.lot_covered)
+        line = recall.line_ids.filtered(lambda row: row.lot_id == self.lot_covered)
         for user in (self.user_workshop, self.user_parts):
             with self.subTest(user=user.login), self.assertRaisesRegex(
                 AccessError, "Only a Warranty Manager starts a recall campaign",

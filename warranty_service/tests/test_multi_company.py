@@ -34,7 +34,9 @@ class TestMultiCompany(WarrantyRepairCommon):
             company_id=cls.company.id, company_ids=[Command.set((cls.company | cls.company2).ids)],
         )
         # A serial shared between the companies (no company of its own): company 1 sold and registered it
-        cls.shared = cls.env["stock.lot"].create({"name": "VIN-SHARED-1", "product_id": cls.van.id, "company_id": False})
+        cls.shared = cls.env["stock.lot"].create(
+            {"name": "VIN-SHARED-1", "product_id": cls.van.id, "company_id": False}
+        )
         cls.start = fields.Date.context_today(cls.env["res.users"]) - timedelta(days=100)
         cls.registration1 = cls.env["warranty.registration"].create({
             "lot_id": cls.shared.id, "partner_id": cls.customer.id, "date_start": cls.start,
@@ -158,15 +160,21 @@ class TestMultiCompany(WarrantyRepairCommon):
         self.assertFalse(recall2.line_ids.partner_id, "company 1's customer is not company 2's to inform")
 
     def test_relations_stay_within_the_company(self):
-        lot1 = self.env["stock.lot"].create({"name": "VIN-C1-ONLY", "product_id": self.van.id, "company_id": self.company.id})
-        part1 = self.env["product.product"].create({"name": "Company 1 seal", "type": "consu", "company_id": self.company.id})
+        lot1 = self.env["stock.lot"].create(
+            {"name": "VIN-C1-ONLY", "product_id": self.van.id, "company_id": self.company.id}
+        )
+        part1 = self.env["product.product"].create(
+            {"name": "Company 1 seal", "type": "consu", "company_id": self.company.id}
+        )
         partner1 = self.env["res.partner"].create({"name": "Company 1 lab", "company_id": self.company.id})
         repair1 = self._repair(self.lot_covered)
         recall2 = self.env["warranty.recall"].create({
             "name": "Campaign Two", "campaign_code": "RC-MC-2", "manufacturer_id": self.manufacturer.id,
             "company_id": self.company2.id,
         })
-        defect2 = self.env["warranty.defect.code"].create({"code": "C2-1", "name": "Leak", "company_id": self.company2.id})
+        defect2 = self.env["warranty.defect.code"].create(
+            {"code": "C2-1", "name": "Leak", "company_id": self.company2.id}
+        )
         with self.assertRefused("(?i)incompatible compan"):
             recall2.write({"line_ids": [Command.create({"lot_id": lot1.id})]})
         with self.assertRefused("(?i)incompatible compan"):
@@ -194,7 +202,9 @@ class TestMultiCompany(WarrantyRepairCommon):
         self.assertEqual(recall1.part_ids.company_id, self.company)
         for model, records in (("warranty.recall.part", recall1.part_ids), ("warranty.recall.line", recall1.line_ids)):
             with self.subTest(model=model):
-                self.assertEqual(self.env[model].with_user(self.user_workshop).search([("id", "in", records.ids)]), records)
+                self.assertEqual(
+                    self.env[model].with_user(self.user_workshop).search([("id", "in", records.ids)]), records
+                )
                 self.assertFalse(self.env[model].with_user(self.workshop2).search([("id", "in", records.ids)]))
                 with self.assertRaises(AccessError):
                     records.with_user(self.workshop2).read(["company_id"])
@@ -208,7 +218,9 @@ class TestMultiCompany(WarrantyRepairCommon):
             field = Model._fields.get("company_id")
             if not field or not field.store:
                 continue
-            rules = self.env["ir.rule"].search([("model_id.model", "=", name), ("domain_force", "ilike", "company_ids")])
+            rules = self.env["ir.rule"].search(
+                [("model_id.model", "=", name), ("domain_force", "ilike", "company_ids")]
+            )
             self.assertTrue(rules, f"{name} has a multi-company record rule")
             checked.append(name)
         self.assertIn("warranty.recall.part", checked)

@@ -1,4 +1,3 @@
-from datetime import date
 
 from freezegun import freeze_time
 
@@ -93,7 +92,7 @@ class TestRequisitionFlow(RequisitionCommon):
         self.assertEqual(orders.warranty_requisition_ids, requisition, "linked both ways")
         wholesale = orders.filtered(lambda o: o.partner_id == self.vendor)
         self.assertEqual(
-            sorted((l.product_id.name, l.product_qty) for l in wholesale.order_line),
+            sorted((line.product_id.name, line.product_qty) for line in wholesale.order_line),
             [("Crankshaft seal", 10.0), ("Head gasket", 2.0)], "only what the stock lacks",
         )
         self.assertEqual(orders.filtered(lambda o: o.partner_id == self.vendor_b).order_line.product_qty, 2)
@@ -120,7 +119,7 @@ class TestRequisitionFlow(RequisitionCommon):
         requisition.action_submit()
         requisition.with_user(self.user_parts).action_approve()
         self._issue(requisition, {self.filter: 4, self.torque_wrench: 1})
-        line = requisition.line_ids.filtered(lambda l: l.product_id == self.filter)
+        line = requisition.line_ids.filtered(lambda row: row.product_id == self.filter)
         self.assertEqual(line.qty_issued, 4)
         self.assertEqual(requisition.state, "approved", "partial issue is normal, the rest follows")
         self.assertEqual(len(requisition.picking_ids), 2, "the rest waits on a backorder")

@@ -24,7 +24,9 @@ class TestQualityAlert(ClaimCommon):
 
     @freeze_time("2026-06-15")
     def test_repeated_defect_alerts_once(self):
-        self.env.company.write({"warranty_alert_min_cases": 3, "warranty_alert_min_rate": 10.0, "warranty_alert_days": 90})
+        self.env.company.write(
+            {"warranty_alert_min_cases": 3, "warranty_alert_min_rate": 10.0, "warranty_alert_days": 90}
+        )
         repairs = self._diagnosed_repairs(3)
         # 2 more registered units without failure: 3 failures for 5 units (+ the 2 registered in the fixtures)
         alerts = self.env["warranty.quality.alert"]._detect_systematic_defects(self.env.company)
@@ -45,7 +47,9 @@ class TestQualityAlert(ClaimCommon):
 
     @freeze_time("2026-06-15")
     def test_below_thresholds_no_alert(self):
-        self.env.company.write({"warranty_alert_min_cases": 4, "warranty_alert_min_rate": 10.0, "warranty_alert_days": 90})
+        self.env.company.write(
+            {"warranty_alert_min_cases": 4, "warranty_alert_min_rate": 10.0, "warranty_alert_days": 90}
+        )
         self._diagnosed_repairs(3)
         self.assertFalse(self.env["warranty.quality.alert"]._detect_systematic_defects(self.env.company))
         self.env.company.write({"warranty_alert_min_cases": 3, "warranty_alert_min_rate": 80.0})
@@ -53,7 +57,9 @@ class TestQualityAlert(ClaimCommon):
 
     @freeze_time("2026-06-15")
     def test_roles_and_database_guard(self):
-        self.env.company.write({"warranty_alert_min_cases": 3, "warranty_alert_min_rate": 1.0, "warranty_alert_days": 90})
+        self.env.company.write(
+            {"warranty_alert_min_cases": 3, "warranty_alert_min_rate": 1.0, "warranty_alert_days": 90}
+        )
         self._diagnosed_repairs(3)
         self.env["warranty.quality.alert"]._cron_detect_systematic_defects()
         alert = self.env["warranty.quality.alert"].search([("defect_code_id", "=", self.defect.id)])
@@ -84,7 +90,7 @@ class TestQualityAlert(ClaimCommon):
             "date_from": "2026-01-01", "date_to": "2026-06-30",
         })
         wizard.action_compute()
-        line = wizard.line_ids.filtered(lambda l: l.product_tmpl_id == self.van.product_tmpl_id)
+        line = wizard.line_ids.filtered(lambda row: row.product_tmpl_id == self.van.product_tmpl_id)
         self.assertEqual((line.defect_code_id, line.failure_count, line.units_sold), (self.defect, 3, 5))
         self.assertEqual(line.failure_rate, 60.0)
         self.assertEqual(line.mean_days_to_failure, 151, "registered 2026-01-01, failed 2026-06-01")

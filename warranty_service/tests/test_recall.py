@@ -28,7 +28,9 @@ class TestRecall(WarrantyRepairCommon):
     def test_campaign_from_listing_to_completion(self):
         self.recall.with_user(self.user_manager).action_add_serials_from_products()
         lines = self.recall.line_ids
-        self.assertEqual(lines.lot_id, self.lot_covered | self.lot_extended, "the sold serials, not the unregistered one")
+        self.assertEqual(
+            lines.lot_id, self.lot_covered | self.lot_extended, "the sold serials, not the unregistered one"
+        )
         self.assertEqual(lines.mapped("partner_id"), self.customer, "matched to their owner")
         self.recall.with_user(self.user_manager).action_add_serials_from_products()
         self.assertEqual(len(self.recall.line_ids), 2, "a unit is listed once")
@@ -46,10 +48,10 @@ class TestRecall(WarrantyRepairCommon):
         self._confirm(repair)
         repair.action_repair_start()
         repair.action_repair_end()
-        line = self.recall.line_ids.filtered(lambda l: l.lot_id == self.lot_covered)
+        line = self.recall.line_ids.filtered(lambda row: row.lot_id == self.lot_covered)
         self.assertEqual((line.state, line.repair_id), ("done", repair))
         self.assertFalse(self.lot_covered.warranty_recall_line_ids, "done units are no longer flagged")
-        self.recall.line_ids.filtered(lambda l: l.lot_id == self.lot_extended).action_not_applicable()
+        self.recall.line_ids.filtered(lambda line: line.lot_id == self.lot_extended).action_not_applicable()
         self.assertEqual((self.recall.count_done, self.recall.count_open, self.recall.count_not_applicable), (1, 0, 1))
         self.assertEqual(self.recall.progress, 100.0)
 
@@ -57,7 +59,9 @@ class TestRecall(WarrantyRepairCommon):
         self.recall.action_add_serials_from_products()
         self.recall.action_open()
         self.recall.with_user(self.user_manager).action_notify_owners()
-        mails = self.env["mail.mail"].search([("model", "=", "warranty.recall.line"), ("res_id", "in", self.recall.line_ids.ids)])
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "warranty.recall.line"), ("res_id", "in", self.recall.line_ids.ids)]
+        )
         self.assertEqual(len(mails), 2, "one notice per affected unit")
         self.assertIn("RC-2026-01", mails[0].body_html)
         self.assertEqual(mails.mapped("email_to"), ["jensen@example.com"] * 2)
@@ -71,7 +75,9 @@ class TestRecall(WarrantyRepairCommon):
         first = self._repair(self.lot_covered, user=self.user_workshop)
         second = self._repair(self.lot_covered, user=self.user_workshop)
         first.with_user(self.user_workshop).action_add_campaign_work()
-        message = f"The work of campaign RC-2026-01 on unit VIN-REP-1 is already on repair {first.name}: complete it there"
+        message = (
+            f"The work of campaign RC-2026-01 on unit VIN-REP-1 is already on repair {first.name}: complete it there"
+        )
         with self.assertRefused(message):
             first.with_user(self.user_workshop).action_add_campaign_work()
         self.assertEqual(len(first.labor_line_ids), 1, "clicking twice does not add the work twice")
@@ -85,7 +91,8 @@ class TestRecall(WarrantyRepairCommon):
         second.action_repair_end()
         self.assertEqual((self.recall.line_ids.state, self.recall.line_ids.repair_id), ("done", second))
         with self.assertRefused(
-            f"Unit VIN-REP-1 already received the work of campaign RC-2026-01 on repair {second.name}: it is not done twice"
+            f"Unit VIN-REP-1 already received the work of campaign RC-2026-01 on repair {second.name}: "
+            "it is not done twice"
         ):
             self._repair(self.lot_covered).action_add_campaign_work()
 
@@ -136,7 +143,8 @@ class TestRecallSerials(WarrantyRepairCommon):
         })
 
     def _select(self, **values):
-        return self.env["warranty.recall.select"].with_user(self.user_manager).create({"recall_id": self.recall.id, **values})
+        Select = self.env["warranty.recall.select"].with_user(self.user_manager)
+        return Select.create({"recall_id": self.recall.id, **values})
 
     def test_import_clean_file(self):
         self.van.default_code = "VAN-1"
@@ -148,7 +156,9 @@ class TestRecallSerials(WarrantyRepairCommon):
             ["VIN-S-0008", ""],       # twice in the file: added once
         ])
         action = self.recall.with_user(self.user_manager).action_import_serials()
-        self.assertEqual((action["res_model"], action["context"]), ("warranty.recall.import", {"default_recall_id": self.recall.id}))
+        self.assertEqual(
+            (action["res_model"], action["context"]), ("warranty.recall.import", {"default_recall_id": self.recall.id})
+        )
         wizard.action_preview()
         self.assertEqual((wizard.error_count, wizard.unit_count), (0, 2))
         self.assertEqual(len(wizard.row_ids), 4, "every row is listed in the preview")
@@ -159,7 +169,7 @@ class TestRecallSerials(WarrantyRepairCommon):
         self.assertEqual(by_row[5].message, "Repeated in the file: added once.")
         wizard.action_apply()
         self.assertEqual(self.recall.line_ids.lot_id, self.lot_covered | self.series[:2])
-        line = self.recall.line_ids.filtered(lambda l: l.lot_id == self.series[0])
+        line = self.recall.line_ids.filtered(lambda row: row.lot_id == self.series[0])
         self.assertEqual(line.partner_id, self.customer)
         self.assertIn("2 unit(s) added from the serial list rc-2026-07.csv", self.recall.message_ids[0].body)
 
@@ -176,7 +186,9 @@ class TestRecallSerials(WarrantyRepairCommon):
         ])
         wizard.action_preview()
         self.assertEqual(wizard.error_count, 4)
-        errors = dict(wizard.row_ids.filtered(lambda r: r.status == "error").mapped(lambda r: (r.row_number, r.message)))
+        errors = dict(
+            wizard.row_ids.filtered(lambda r: r.status == "error").mapped(lambda r: (r.row_number, r.message))
+        )
         self.assertEqual(errors, {
             3: "Unknown serial VIN-NOPE.",
             4: "Serial SAW-77 is a Test Saw, which is not a product of campaign RC-2026-07.",
@@ -223,19 +235,30 @@ class TestRecallSerials(WarrantyRepairCommon):
         self.assertEqual(wizard.lot_ids, self.series[:3] | self.other_van)
         wizard.action_apply()
         self.assertEqual(self.recall.line_ids.lot_id, self.series[:3] | self.other_van)
-        self.assertEqual(self.recall.line_ids.filtered(lambda l: l.lot_id == self.series[0]).partner_id, self.customer)
+        self.assertEqual(
+            self.recall.line_ids.filtered(lambda line: line.lot_id == self.series[0]).partner_id, self.customer
+        )
 
     def test_select_refusals(self):
         cases = [
             ({"mode": "range", "serial_from": "VIN-S-0008"}, "Enter the first and the last serial of the range."),
-            ({"mode": "range", "serial_from": "VIN-S-A", "serial_to": "VIN-S-0011"},
-             "Serial VIN-S-A does not end in a number: a range runs between two serials that end in digits."),
-            ({"mode": "range", "serial_from": "VIN-S-0008", "serial_to": "VIN-T-0011"},
-             "VIN-S-0008 and VIN-T-0011 are not of the same series: a range runs between serials with the same prefix."),
-            ({"mode": "range", "serial_from": "VIN-S-0011", "serial_to": "VIN-S-0008"},
-             "The range runs backwards: VIN-S-0011 comes after VIN-S-0008."),
-            ({"mode": "range", "serial_from": "VIN-S-0100", "serial_to": "VIN-S-0200"},
-             "No unit of the campaign's products has a serial from VIN-S-0100 to VIN-S-0200."),
+            (
+                {"mode": "range", "serial_from": "VIN-S-A", "serial_to": "VIN-S-0011"},
+                "Serial VIN-S-A does not end in a number: a range runs between two serials that end in digits.",
+            ),
+            (
+                {"mode": "range", "serial_from": "VIN-S-0008", "serial_to": "VIN-T-0011"},
+                "VIN-S-0008 and VIN-T-0011 are not of the same series: "
+                "a range runs between serials with the same prefix.",
+            ),
+            (
+                {"mode": "range", "serial_from": "VIN-S-0011", "serial_to": "VIN-S-0008"},
+                "The range runs backwards: VIN-S-0011 comes after VIN-S-0008.",
+            ),
+            (
+                {"mode": "range", "serial_from": "VIN-S-0100", "serial_to": "VIN-S-0200"},
+                "No unit of the campaign's products has a serial from VIN-S-0100 to VIN-S-0200.",
+            ),
             ({"mode": "batch"}, "Enter the production batch."),
             ({"mode": "batch", "batch": "B-99"}, "No unit of the campaign's products belongs to batch B-99."),
         ]
@@ -275,7 +298,9 @@ class TestRecallClaims(ClaimCommon):
         repair = self._repair(lot, when=when)
         if own_work:  # the fault the customer came for
             repair.write({
-                "move_ids": [Command.create({"product_id": self.paid_part.id, "product_uom_qty": 2, "repair_line_type": "add"})],
+                "move_ids": [
+                    Command.create({"product_id": self.paid_part.id, "product_uom_qty": 2, "repair_line_type": "add"}),
+                ],
                 "labor_line_ids": [Command.create({"operation_id": self.operation_test.id})],
             })
         repair.with_user(self.user_workshop).action_add_campaign_work()
@@ -309,7 +334,7 @@ class TestRecallClaims(ClaimCommon):
         self.assertEqual(claim.recall_id, self.recall)
         self.assertEqual(self.recall.claim_ids, claim)
         self.assertEqual(claim.manufacturer_id, self.manufacturer)
-        lines = {(l.line_type, l.product_id or l.labor_operation_id): l for l in claim.line_ids}
+        lines = {(line.line_type, line.product_id or line.labor_operation_id): line for line in claim.line_ids}
         self.assertEqual(len(lines), 2, "the customer's wiper blades and diagnosis are not the manufacturer's")
         part, labour = lines[("part", self.seal)], lines[("labor", self.operation_seal)]
         self.assertEqual((part.quantity, part.price_unit, part.amount_claimed), (1, 30.0, 30.0), "cost 25 + 20 %")
@@ -327,7 +352,7 @@ class TestRecallClaims(ClaimCommon):
         repair = self._campaign_repair(self.lot_covered, when="2026-06-01 09:00:00")
         self.assertEqual(repair.warranty_coverage, "manufacturer")
         claim = self._claim(repair)
-        amounts = sorted((l.line_type, l.name, l.quantity, l.price_unit) for l in claim.line_ids)
+        amounts = sorted((line.line_type, line.name, line.quantity, line.price_unit) for line in claim.line_ids)
         self.assertEqual(amounts, [
             ("labor", "[00-0010] Diagnosis", 0.5, 50.0),            # the covered fault: manufacturer's terms
             ("labor", "[01-2310] Replace rear seal", 3.5, 70.0),    # the campaign: the campaign's terms

@@ -47,7 +47,9 @@ class TestRegistration(WarrantyCommon):
         registration = self._register(self.lot_a, date_start=date(2026, 1, 10), extension_product_id=self.extension.id)
         self.assertEqual(registration.date_end, date(2028, 1, 9))
         self.assertEqual(registration.date_end_extended, date(2029, 1, 9))
-        self.assertEqual(registration.extension_mileage_limit_km, 100000, "the extension keeps the manufacturer's limit")
+        self.assertEqual(
+            registration.extension_mileage_limit_km, 100000, "the extension keeps the manufacturer's limit"
+        )
         self.assertEqual(registration.date_expiry, date(2029, 1, 9))
 
     def test_serial_of_another_product_refused(self):
@@ -126,7 +128,9 @@ class TestRegistration(WarrantyCommon):
             self.lot_a.invalidate_recordset()
             self.assertEqual(registration.state, "expired")
             self.assertIn(registration, self.env["warranty.registration"].search([("state", "=", "expired")]))
-            self.assertNotIn(registration, self.env["warranty.registration"].search([("state", "in", ["active", "void"])]))
+            self.assertNotIn(
+                registration, self.env["warranty.registration"].search([("state", "in", ["active", "void"])])
+            )
             self.assertIn(registration, self.env["warranty.registration"].search([("state", "!=", "active")]))
             self.assertEqual(self.lot_a.warranty_state, "expired")
             self.assertIn(self.lot_a, self.env["stock.lot"].search([("warranty_state", "=", "expired")]))

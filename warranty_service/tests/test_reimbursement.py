@@ -16,7 +16,9 @@ class TestReimbursement(ClaimCommon):
         super().setUpClass()
         Account = cls.env["account.account"]
         cls.parts_account = Account.create({"code": "791910", "name": "Test parts recovery", "account_type": "income"})
-        cls.labour_account = Account.create({"code": "791920", "name": "Test labour recovery", "account_type": "income"})
+        cls.labour_account = Account.create(
+            {"code": "791920", "name": "Test labour recovery", "account_type": "income"}
+        )
         cls.accrual_account = Account.create({
             "code": "147910", "name": "Test claims to invoice", "account_type": "asset_current",
         })
@@ -45,7 +47,7 @@ class TestReimbursement(ClaimCommon):
         with freeze_time("2026-06-10"):
             claim.action_submit()
         if labour_accepted is not None:
-            claim.line_ids.filtered(lambda l: l.line_type == "labor").amount_accepted = labour_accepted
+            claim.line_ids.filtered(lambda line: line.line_type == "labor").amount_accepted = labour_accepted
         claim.action_accept()
         return claim
 
@@ -76,8 +78,9 @@ class TestReimbursement(ClaimCommon):
         self.assertEqual(self._balance(self.accrual_account), 230.0, "owed by the manufacturer, not invoiced yet")
         invoice.action_post()
         self.assertEqual(self._balance(self.accrual_account), 0.0, "the invoice turns it into a receivable")
+        receivable_account = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").account_id
         receivable = self.env["account.move.line"].search([
-            ("account_id", "=", invoice.line_ids.filtered(lambda l: l.display_type == "payment_term").account_id.id),
+            ("account_id", "=", receivable_account.id),
             ("partner_id", "=", self.manufacturer.id), ("parent_state", "=", "posted"),
         ])
         self.assertEqual(sum(receivable.mapped("balance")), 230.0, "the manufacturer owes it on its receivable")
@@ -168,7 +171,9 @@ class TestReimbursement(ClaimCommon):
         writer = csv.writer(buffer)
         writer.writerow(header or ["claim_number", "revision", "amount_paid", "payment_reference", "date"])
         writer.writerows(rows)
-        bank = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1)
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
         return self.env["warranty.remittance.import"].with_user(self.user_accountant).create({
             "manufacturer_id": self.manufacturer.id,
             "journal_id": bank.id,
@@ -214,7 +219,9 @@ class TestReimbursement(ClaimCommon):
         self.assertEqual(claim.reimbursement_state, "invoiced")
         self.assertFalse(self.env["account.payment"].search([("memo", "=", "REM-X")]))
         with self.assertRefused("lacks the column\\(s\\) amount_paid"):
-            self._remittance([], header=["claim_number", "revision", "amount", "payment_reference", "date"]).action_preview()
+            self._remittance(
+                [], header=["claim_number", "revision", "amount", "payment_reference", "date"]
+            ).action_preview()
 
     # Closing the rejected part: write-off, re-billing, and what a resubmission undoes
 
@@ -276,12 +283,12 @@ class TestReimbursement(ClaimCommon):
         claim.action_resubmit()
         with freeze_time("2026-06-20"):
             claim.action_submit()
-        claim.line_ids.filtered(lambda l: l.line_type == "labor").amount_accepted = 100.0
+        claim.line_ids.filtered(lambda line: line.line_type == "labor").amount_accepted = 100.0
         with self.assertRefused(r"already invoiced for 150.0 on .*: issue a credit note"):
             claim.action_accept()
         with self.assertRefused("already invoiced for"):
             claim.action_reject("Not a factory defect")
-        claim.line_ids.filtered(lambda l: l.line_type == "labor").amount_accepted = 175.0
+        claim.line_ids.filtered(lambda line: line.line_type == "labor").amount_accepted = 175.0
         claim.action_accept()
         self.assertEqual((claim.state, claim.amount_to_invoice), ("accepted", 25.0))
         claim.with_user(self.user_accountant).action_create_invoice()
@@ -302,7 +309,9 @@ class TestReimbursement(ClaimCommon):
             active_model="warranty.claim", active_ids=claim.ids,
         ).create({"reason": "Misuse found at inspection"}).action_confirm()
         invoice = claim.rebill_move_id
-        self.assertEqual((invoice.move_type, invoice.partner_id, invoice.amount_total), ("out_invoice", self.customer, 230.0))
+        self.assertEqual(
+            (invoice.move_type, invoice.partner_id, invoice.amount_total), ("out_invoice", self.customer, 230.0)
+        )
         self.assertIn("Misuse found at inspection", str(invoice.narration))
         self.assertIn("Misuse found at inspection", invoice.invoice_line_ids.name)
         invoice.action_post()

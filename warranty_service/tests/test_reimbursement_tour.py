@@ -11,13 +11,20 @@ class TestRemittanceTour(HttpCase):
         super().setUpClass()
         company = cls.env.company
         Account = cls.env["account.account"]
+        parts, labour, accrual = Account.create([
+            {"code": "791101", "name": "Tour parts recovery", "account_type": "income"},
+            {"code": "791201", "name": "Tour labour recovery", "account_type": "income"},
+            {"code": "147101", "name": "Tour claims to invoice", "account_type": "asset_current"},
+        ])
         company.write({
-            "warranty_parts_account_id": Account.create({"code": "791101", "name": "Tour parts recovery", "account_type": "income"}).id,
-            "warranty_labor_account_id": Account.create({"code": "791201", "name": "Tour labour recovery", "account_type": "income"}).id,
-            "warranty_accrual_account_id": Account.create({"code": "147101", "name": "Tour claims to invoice", "account_type": "asset_current"}).id,
+            "warranty_parts_account_id": parts.id,
+            "warranty_labor_account_id": labour.id,
+            "warranty_accrual_account_id": accrual.id,
         })
         cls.env["account.journal"].create({"name": "Tour Bank", "code": "TBNK", "type": "bank"})
-        maker = cls.env["res.partner"].create({"name": "Remit Motors", "is_company": True, "warranty_claim_prefix": "RM-WC-"})
+        maker = cls.env["res.partner"].create(
+            {"name": "Remit Motors", "is_company": True, "warranty_claim_prefix": "RM-WC-"}
+        )
         defect = cls.env["warranty.defect.code"].create({"code": "T-REM", "name": "Leak"})
         part = cls.env["product.product"].create({"name": "Remit Seal", "type": "consu"})
         cls.claims = cls.env["warranty.claim"].create([{

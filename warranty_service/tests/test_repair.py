@@ -156,7 +156,9 @@ class TestRepairCoverage(WarrantyRepairCommon):
         self.assertEqual(repair.goodwill_date, date(2026, 6, 1))
         self.assertTrue(repair.under_warranty)
         self.assertIn("Goodwill granted by Max Manager: Loyal customer", repair.warranty_coverage_reason)
-        tracked = repair.sudo().message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "warranty_coverage")
+        tracked = repair.sudo().message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "warranty_coverage"
+        )
         self.assertTrue(tracked, "the decision is tracked in the chatter")
         self.assertEqual(tracked[0].mail_message_id.author_id, self.user_manager.partner_id)
         with self.assertRefused("goodwill is only for uncovered units"):
@@ -228,7 +230,9 @@ class TestRepairWork(WarrantyRepairCommon):
         repair = self._repair(self.lot_covered)
         with self.assertRefused("Labour hours cannot be negative"):
             repair.write({"labor_line_ids": [Command.create({"operation_id": self.operation_seal.id, "hours": -1})]})
-        line = self.env["warranty.repair.labor"].create({"repair_id": repair.id, "operation_id": self.operation_seal.id})
+        line = self.env["warranty.repair.labor"].create(
+            {"repair_id": repair.id, "operation_id": self.operation_seal.id}
+        )
         with self.assertRefused(r"Labour hours cannot be negative \(\[01-2310\] Replace rear seal: -2.0 h\)"):
             line.hours = -2
 
@@ -264,12 +268,14 @@ class TestRepairWork(WarrantyRepairCommon):
         self.assertEqual((labour_line.product_uom_qty, labour_line.price_unit), (3.5, 80))
         self.assertEqual(order.amount_untaxed, 2 * 40 + 3.5 * 80)
         # Labour added later lands on the same quotation; changing hours follows
-        extra = self.env["warranty.repair.labor"].create({"repair_id": repair.id, "operation_id": self.operation_test.id})
+        extra = self.env["warranty.repair.labor"].create(
+            {"repair_id": repair.id, "operation_id": self.operation_test.id}
+        )
         self.assertEqual(extra.sale_line_id.order_id, order)
         extra.hours = 1.0
         self.assertEqual(extra.sale_line_id.product_uom_qty, 1.0)
         extra.unlink()
-        self.assertEqual(len(order.order_line.filtered(lambda l: l.product_id == self.labour_product)), 1)
+        self.assertEqual(len(order.order_line.filtered(lambda line: line.product_id == self.labour_product)), 1)
 
     def test_covered_repair_charges_the_customer_nothing(self):
         repair = self._repair(self.lot_covered)
@@ -437,7 +443,9 @@ class TestRepairService(WarrantyRepairCommon):
         repair.action_create_pickup()
         pickup = repair.service_picking_ids
         self.assertEqual(pickup.warranty_transfer_kind, "pickup")
-        self.assertEqual((pickup.location_id, pickup.location_dest_id), (self.customers, repair.product_location_src_id))
+        self.assertEqual(
+            (pickup.location_id, pickup.location_dest_id), (self.customers, repair.product_location_src_id)
+        )
         self.assertEqual(pickup.partner_id, self.customer)
         pickup.move_ids.picked = True
         pickup.button_validate()

@@ -25,7 +25,9 @@ class TestLookupTour(HttpCase):
         )
         printed = self.registration.message_ids.filtered(lambda m: "Warranty certificate printed." in m.body)
         self.assertEqual(len(printed), 1, "the certificate was printed once, from the browser")
-        self.assertEqual(printed.author_id, self.env["res.users"].search([("login", "=", "ws_tour_workshop")]).partner_id)
+        self.assertEqual(
+            printed.author_id, self.env["res.users"].search([("login", "=", "ws_tour_workshop")]).partner_id
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -19,8 +19,8 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
     _name = "warranty.claim.monthly.report"
     _description = "Monthly Claims Report"
 
-    year = fields.Integer(string="Year", required=True, default=lambda self: fields.Date.context_today(self).year)
-    month = fields.Selection(MONTHS, string="Month", required=True,
+    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
+    month = fields.Selection(MONTHS, required=True,
                              default=lambda self: str(fields.Date.context_today(self).month))
     manufacturer_ids = fields.Many2many(
         "res.partner", string="Manufacturers",

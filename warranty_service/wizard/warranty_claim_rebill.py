@@ -6,11 +6,15 @@ class WarrantyClaimRebill(models.TransientModel):
     _description = "Re-bill a Rejected Claim to the Customer"
 
     claim_ids = fields.Many2many(
-        "warranty.claim", string="Claims", required=True,
-        default=lambda self: self.env.context.get("active_ids") if self.env.context.get("active_model") == "warranty.claim" else [],
+        "warranty.claim",
+        string="Claims",
+        required=True,
+        default=lambda self: (
+            self.env.context.get("active_ids") if self.env.context.get("active_model") == "warranty.claim" else []
+        ),
     )
     reason = fields.Text(
-        string="Reason", required=True,
+        required=True,
         help="Why the customer pays what the manufacturer rejected (e.g. misuse found at inspection). "
         "It is printed on the customer's invoice.",
     )

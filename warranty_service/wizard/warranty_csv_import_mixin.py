@@ -46,7 +46,7 @@ class WarrantyCsvImportMixin(models.AbstractModel):
         try:
             text = base64.b64decode(self.data).decode("utf-8-sig")
         except (ValueError, UnicodeDecodeError):
-            raise UserError(_("The %(file)s is not a UTF-8 text (CSV) file.", file=self._csv_label))
+            raise UserError(_("The %(file)s is not a UTF-8 text (CSV) file.", file=self._csv_label)) from None
         reader = csv.DictReader(io.StringIO(text))
         missing = [column for column in self._csv_columns if column not in (reader.fieldnames or [])]
         if missing:

@@ -50,7 +50,7 @@ class WarrantyFailureRateLine(models.TransientModel):
     product_tmpl_id = fields.Many2one("product.template", string="Model")
     defect_code_id = fields.Many2one("warranty.defect.code", string="Defect Code")
     failure_count = fields.Integer(string="Failures")
-    units_sold = fields.Integer(string="Units Sold")
+    units_sold = fields.Integer()
     failure_rate = fields.Float(string="Failures per 100 Units", digits=(16, 2))
     mean_days_to_failure = fields.Float(string="Mean Days to Failure", digits=(16, 0))
     mean_km_to_failure = fields.Float(string="Mean km to Failure", digits=(16, 0))

@@ -115,10 +115,10 @@ class WarrantyRecallImportRow(models.TransientModel):
     _description = "Row of a Recall Serial List"
 
     wizard_id = fields.Many2one("warranty.recall.import", required=True, ondelete="cascade")
-    serial = fields.Char(string="Serial")
+    serial = fields.Char()
     default_code = fields.Char(string="Product Code")
     lot_id = fields.Many2one("stock.lot", string="Unit")
     product_id = fields.Many2one("product.product", string="Product")
     partner_id = fields.Many2one("res.partner", string="Owner")
-    already_listed = fields.Boolean(string="Already Listed")
+    already_listed = fields.Boolean()
     message = fields.Char(string="Note")  # not always a problem: "already listed"

@@ -20,7 +20,7 @@ class WarrantyRecallSelect(models.TransientModel):
     )
     serial_from = fields.Char(string="From Serial")
     serial_to = fields.Char(string="To Serial")
-    batch = fields.Char(string="Batch", help="The production batch, as recorded in the units' internal reference.")
+    batch = fields.Char(help="The production batch, as recorded in the units' internal reference.")
     lot_ids = fields.Many2many("stock.lot", string="Units Found", compute="_compute_selection")
     problem = fields.Char(compute="_compute_selection")
 

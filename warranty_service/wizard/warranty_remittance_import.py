@@ -64,7 +64,8 @@ class WarrantyRemittanceImport(models.TransientModel):
                      number=claim.name, current=claim.revision, revision=revision)
         # After a resubmission a claim may have several invoices: pay the oldest one still open
         invoice = claim.invoice_ids.filtered(
-            lambda m: m.state == "posted" and m.move_type == "out_invoice" and not m.currency_id.is_zero(m.amount_residual)
+            lambda m: m.state == "posted" and m.move_type == "out_invoice"
+            and not m.currency_id.is_zero(m.amount_residual)
         ).sorted(lambda m: (m.invoice_date or m.date, m.id))[:1]
         if not invoice:
             return _("Claim %(number)s has no posted invoice to pay.", number=claim.name)
@@ -88,5 +89,5 @@ class WarrantyRemittanceImportRow(models.TransientModel):
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
     invoice_id = fields.Many2one("account.move", string="Invoice")
     amount_paid = fields.Float(string="Paid")
-    payment_reference = fields.Char(string="Payment Reference")
+    payment_reference = fields.Char()
     payment_date = fields.Date(string="Date")
