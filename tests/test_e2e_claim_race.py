@@ -5,7 +5,6 @@ import uuid
 import xmlrpc.client
 
 import pytest
-
 from conftest import OdooClient
 
 PARALLEL_CALLS = 10
@@ -13,45 +12,78 @@ PARALLEL_CALLS = 10
 
 def _xmlid(odoo, xmlid):
     module, name = xmlid.split(".")
-    return odoo.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], ["res_id"])[0]["res_id"]
+    return odoo.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], ["res_id"])[0][
+        "res_id"
+    ]
 
 
 def _user(odoo, group_xmlid, tag):
     """A user of one warranty group only, and a client logged in as that user."""
     login = f"e2e-{tag.lower()}-{uuid.uuid4().hex[:6]}"
-    odoo.call("res.users", "create", {
-        "name": f"E2E {tag}", "login": login, "password": login,
-        "groups_id": [(6, 0, [_xmlid(odoo, "base.group_user"), _xmlid(odoo, group_xmlid)])],
-    })
+    odoo.call(
+        "res.users",
+        "create",
+        {
+            "name": f"E2E {tag}",
+            "login": login,
+            "password": login,
+            "groups_id": [(6, 0, [_xmlid(odoo, "base.group_user"), _xmlid(odoo, group_xmlid)])],
+        },
+    )
     return OdooClient(odoo.url, odoo.db, login, login)
 
 
 def _manufacturer(odoo, tag):
-    return odoo.call("res.partner", "create", {"name": f"E2E Race Motors {tag}", "is_company": True,
-                                               "warranty_claim_prefix": f"RACE-{tag}-", "warranty_claim_deadline_days": 30,
-                                               "warranty_labor_rate": 60.0})
+    return odoo.call(
+        "res.partner",
+        "create",
+        {
+            "name": f"E2E Race Motors {tag}",
+            "is_company": True,
+            "warranty_claim_prefix": f"RACE-{tag}-",
+            "warranty_claim_deadline_days": 30,
+            "warranty_labor_rate": 60.0,
+        },
+    )
 
 
 def _done_covered_repair(odoo, maker=None):
     """A done repair of a unit under the manufacturer's warranty, diagnosed: ready to be claimed."""
     tag = uuid.uuid4().hex[:6].upper()
     maker = maker or _manufacturer(odoo, tag)
-    unit = odoo.call("product.product", "create", {
-        "name": f"E2E Tractor {tag}", "type": "consu", "is_storable": True, "tracking": "serial",
-        "warranty_months": 24, "warranty_manufacturer_id": maker,
-    })
+    unit = odoo.call(
+        "product.product",
+        "create",
+        {
+            "name": f"E2E Tractor {tag}",
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+            "warranty_months": 24,
+            "warranty_manufacturer_id": maker,
+        },
+    )
     part = odoo.call("product.product", "create", {"name": f"E2E Pump {tag}", "type": "consu", "standard_price": 120.0})
     lot = odoo.call("stock.lot", "create", {"name": f"VIN-RACE-{tag}", "product_id": unit})
     customer = odoo.call("res.partner", "create", {"name": f"E2E Farmer {tag}"})
     start = (datetime.date.today() - datetime.timedelta(days=60)).isoformat()
     odoo.call("warranty.registration", "create", {"lot_id": lot, "partner_id": customer, "date_start": start})
     defect = odoo.call("warranty.defect.code", "create", {"code": f"RACE-{tag}", "name": "Hydraulic leak"})
-    repair = odoo.call("repair.order", "create", {
-        "product_id": unit, "lot_id": lot, "partner_id": customer, "odometer_km": 1200,
-        "defect_code_ids": [(6, 0, [defect])], "failure_cause": "Pump seal split", "causal_part_id": part,
-        "is_factory_defect": True,
-        "move_ids": [(0, 0, {"product_id": part, "product_uom_qty": 1, "repair_line_type": "add"})],
-    })
+    repair = odoo.call(
+        "repair.order",
+        "create",
+        {
+            "product_id": unit,
+            "lot_id": lot,
+            "partner_id": customer,
+            "odometer_km": 1200,
+            "defect_code_ids": [(6, 0, [defect])],
+            "failure_cause": "Pump seal split",
+            "causal_part_id": part,
+            "is_factory_defect": True,
+            "move_ids": [(0, 0, {"product_id": part, "product_uom_qty": 1, "repair_line_type": "add"})],
+        },
+    )
     assert odoo.call("repair.order", "read", [repair], ["warranty_coverage"])[0]["warranty_coverage"] == "manufacturer"
     action = odoo.call("repair.order", "action_validate", [repair])
     if isinstance(action, dict):
@@ -76,8 +108,15 @@ def test_parallel_claims_of_one_repair_make_one_claim(odoo):
         proxy = xmlrpc.client.ServerProxy(f"{workshop.url}/xmlrpc/2/object", allow_none=True)
         barrier.wait()
         try:
-            results[index] = proxy.execute_kw(workshop.db, workshop.uid, workshop.password, "repair.order",
-                                              "action_create_warranty_claim", [[repair]], {})
+            results[index] = proxy.execute_kw(
+                workshop.db,
+                workshop.uid,
+                workshop.password,
+                "repair.order",
+                "action_create_warranty_claim",
+                [[repair]],
+                {},
+            )
         except xmlrpc.client.Fault as fault:
             results[index] = fault
 
@@ -110,8 +149,15 @@ def test_first_claims_of_a_manufacturer_in_parallel_get_distinct_numbers(odoo):
         proxy = xmlrpc.client.ServerProxy(f"{workshop.url}/xmlrpc/2/object", allow_none=True)
         barrier.wait()
         try:
-            results[index] = proxy.execute_kw(workshop.db, workshop.uid, workshop.password, "repair.order",
-                                              "action_create_warranty_claim", [[repairs[index]]], {})
+            results[index] = proxy.execute_kw(
+                workshop.db,
+                workshop.uid,
+                workshop.password,
+                "repair.order",
+                "action_create_warranty_claim",
+                [[repairs[index]]],
+                {},
+            )
         except xmlrpc.client.Fault as fault:
             results[index] = fault
 
@@ -139,19 +185,48 @@ def test_workshop_user_cannot_decide_or_inflate_a_claim(odoo):
 
     refusals = [
         (lambda: workshop.call("warranty.claim", "action_accept", [claim]), "records the manufacturer's decision"),
-        (lambda: workshop.call("warranty.claim", "action_reject", [claim], "No"), "records the manufacturer's decision"),
-        (lambda: workshop.call("warranty.claim", "write", [claim], {"state": "accepted"}), "change only through its actions"),
-        (lambda: workshop.call("warranty.claim", "write", [claim], {"amount_accepted": 6500.0}), "change only through its actions"),
-        (lambda: workshop.call("warranty.claim.line", "write", [line], {"amount_accepted": 1.0}), "records the manufacturer's decision"),
-        (lambda: workshop.call("warranty.claim.line", "write", [line], {"price_unit": 6500.0}), "lines cannot be added, changed or deleted"),
-        (lambda: workshop.call("warranty.claim", "write", [claim], {"line_ids": [(1, line, {"quantity": 50})]}),
-         "lines cannot be added, changed or deleted"),
-        (lambda: workshop.call("warranty.claim", "write", [claim], {"line_ids": [(0, 0, {"name": "Engine", "price_unit": 6000})]}),
-         "lines cannot be added, changed or deleted"),
-        (lambda: accountant.call("warranty.claim.line", "write", [line], {"price_unit": 6500.0}),
-         "lines cannot be added, changed or deleted"),
-        (lambda: manager.call("warranty.claim", "write", [claim], {"state": "paid"}), "change only through its actions"),
-        (lambda: accountant.call("warranty.claim.line", "write", [line], {"amount_accepted": 0.0}), "enter its rejection code"),
+        (
+            lambda: workshop.call("warranty.claim", "action_reject", [claim], "No"),
+            "records the manufacturer's decision",
+        ),
+        (
+            lambda: workshop.call("warranty.claim", "write", [claim], {"state": "accepted"}),
+            "change only through its actions",
+        ),
+        (
+            lambda: workshop.call("warranty.claim", "write", [claim], {"amount_accepted": 6500.0}),
+            "change only through its actions",
+        ),
+        (
+            lambda: workshop.call("warranty.claim.line", "write", [line], {"amount_accepted": 1.0}),
+            "records the manufacturer's decision",
+        ),
+        (
+            lambda: workshop.call("warranty.claim.line", "write", [line], {"price_unit": 6500.0}),
+            "lines cannot be added, changed or deleted",
+        ),
+        (
+            lambda: workshop.call("warranty.claim", "write", [claim], {"line_ids": [(1, line, {"quantity": 50})]}),
+            "lines cannot be added, changed or deleted",
+        ),
+        (
+            lambda: workshop.call(
+                "warranty.claim", "write", [claim], {"line_ids": [(0, 0, {"name": "Engine", "price_unit": 6000})]}
+            ),
+            "lines cannot be added, changed or deleted",
+        ),
+        (
+            lambda: accountant.call("warranty.claim.line", "write", [line], {"price_unit": 6500.0}),
+            "lines cannot be added, changed or deleted",
+        ),
+        (
+            lambda: manager.call("warranty.claim", "write", [claim], {"state": "paid"}),
+            "change only through its actions",
+        ),
+        (
+            lambda: accountant.call("warranty.claim.line", "write", [line], {"amount_accepted": 0.0}),
+            "enter its rejection code",
+        ),
     ]
     for attempt, message in refusals:
         with pytest.raises(xmlrpc.client.Fault) as error:

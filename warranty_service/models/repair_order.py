@@ -47,7 +47,7 @@ class RepairOrder(models.Model):
     )
     under_warranty = fields.Boolean(compute="_compute_under_warranty", store=True, readonly=False)
     # Goodwill: coverage granted outside the terms, by a Warranty Manager's decision
-    goodwill_reason = fields.Text(string="Goodwill Reason", tracking=True)
+    goodwill_reason = fields.Text(tracking=True)
     goodwill_user_id = fields.Many2one(
         "res.users", string="Goodwill Granted By", readonly=True, copy=False, tracking=True, check_company=True,
     )
@@ -57,7 +57,7 @@ class RepairOrder(models.Model):
         "warranty.defect.code", string="Defect Codes", check_company=True,
         help="What failed, in the manufacturer's codes.",
     )
-    failure_cause = fields.Text(string="Failure Cause", help="Why the unit failed, as established by the diagnosis.")
+    failure_cause = fields.Text(help="Why the unit failed, as established by the diagnosis.")
     is_factory_defect = fields.Boolean(
         string="Factory Defect", tracking=True, help="The failure comes from a manufacturing defect, not from use.",
     )
@@ -97,13 +97,19 @@ class RepairOrder(models.Model):
         "Verdict Confirmed: the examiner agrees with the workshop.\n"
         "Verdict Overturned: the examiner disagrees; a Warranty Manager may change the coverage.",
     )
-    expertise_partner_id = fields.Many2one("res.partner", string="Examiner", tracking=True, copy=False, check_company=True)
+    expertise_partner_id = fields.Many2one(
+        "res.partner", string="Examiner", tracking=True, copy=False, check_company=True
+    )
     expertise_date_sent = fields.Date(string="Sample Sent On", readonly=True, copy=False, tracking=True)
     expertise_date_result = fields.Date(string="Verdict On", readonly=True, copy=False, tracking=True)
     expertise_result = fields.Text(string="Examiner's Verdict", copy=False)
 
-    date_done = fields.Datetime(string="Repaired On", readonly=True, copy=False,
-                                help="When the repair was completed: the manufacturer's claim deadline runs from it.")
+    date_done = fields.Datetime(
+        string="Repaired On",
+        readonly=True,
+        copy=False,
+        help="When the repair was completed: the manufacturer's claim deadline runs from it.",
+    )
     # The manufacturer's claim for this repair
     claim_ids = fields.One2many("warranty.claim", "repair_id", string="Warranty Claims")
     claim_count = fields.Integer(compute="_compute_claim_count")
@@ -130,10 +136,17 @@ class RepairOrder(models.Model):
         # A registration is used only within its company: a repair of a serial shared between companies
         # takes its own company's registration, whatever companies the user has selected.
         # sudo: inventory users without a warranty role also create repairs. One search for the batch.
-        registrations = self.env["warranty.registration"].sudo().search_fetch(
-            [("lot_id", "in", drafts.lot_id.ids), ("company_id", "in", drafts.company_id.ids)],
-            ["lot_id", "company_id"], order="is_void, date_start desc, id desc",
-        ) if drafts else self.env["warranty.registration"]
+        registrations = (
+            self.env["warranty.registration"]
+            .sudo()
+            .search_fetch(
+                [("lot_id", "in", drafts.lot_id.ids), ("company_id", "in", drafts.company_id.ids)],
+                ["lot_id", "company_id"],
+                order="is_void, date_start desc, id desc",
+            )
+            if drafts
+            else self.env["warranty.registration"]
+        )
         in_force = {}
         for registration in registrations:
             in_force.setdefault((registration.lot_id.id, registration.company_id.id), registration.id)
@@ -151,7 +164,8 @@ class RepairOrder(models.Model):
                 repair.warranty_coverage = "goodwill"
                 repair.warranty_coverage_reason = _(
                     "Goodwill granted by %(user)s: %(reason)s",
-                    user=repair.goodwill_user_id.name, reason=repair.goodwill_reason or "",
+                    user=repair.goodwill_user_id.name,
+                    reason=repair.goodwill_reason or "",
                 )
                 continue
             if repair.state not in (False, "draft") and repair.warranty_coverage:
@@ -212,19 +226,27 @@ class RepairOrder(models.Model):
         for repair in self.filtered("warranty_registration_id"):
             registration = repair.warranty_registration_id.sudo()
             if registration.lot_id != repair.lot_id:
-                raise ValidationError(_(
-                    "Repair %(repair)s cannot use the warranty registration %(registration)s: it is the "
-                    "registration of serial number %(other)s, not of the repaired unit %(serial)s.",
-                    repair=repair.name, registration=registration.name, other=registration.lot_id.name,
-                    serial=repair.lot_id.name or _("(none)"),
-                ))
+                raise ValidationError(
+                    _(
+                        "Repair %(repair)s cannot use the warranty registration %(registration)s: it is the "
+                        "registration of serial number %(other)s, not of the repaired unit %(serial)s.",
+                        repair=repair.name,
+                        registration=registration.name,
+                        other=registration.lot_id.name,
+                        serial=repair.lot_id.name or _("(none)"),
+                    )
+                )
             if registration.company_id != repair.company_id:
-                raise ValidationError(_(
-                    "Repair %(repair)s cannot use the warranty registration %(registration)s: it belongs to "
-                    "%(other)s, and a repair uses only the warranties of its own company (%(company)s).",
-                    repair=repair.name, registration=registration.name, other=registration.company_id.name,
-                    company=repair.company_id.name,
-                ))
+                raise ValidationError(
+                    _(
+                        "Repair %(repair)s cannot use the warranty registration %(registration)s: it belongs to "
+                        "%(other)s, and a repair uses only the warranties of its own company (%(company)s).",
+                        repair=repair.name,
+                        registration=registration.name,
+                        other=registration.company_id.name,
+                        company=repair.company_id.name,
+                    )
+                )
 
     @api.constrains("odometer_km", "lot_id")
     def _check_odometer(self):
@@ -233,18 +255,27 @@ class RepairOrder(models.Model):
             return
         # One grouped read for the batch: the highest reading recorded on other repairs of each serial.
         # sudo: readings recorded by other companies' or other users' repairs count too
-        last_readings = dict(self.env["repair.order"].sudo()._read_group(
-            [("lot_id", "in", repairs.lot_id.ids), ("id", "not in", repairs.ids), ("state", "!=", "cancel")],
-            ["lot_id"], ["odometer_km:max"],
-        ))
+        last_readings = dict(
+            self.env["repair.order"]
+            .sudo()
+            ._read_group(
+                [("lot_id", "in", repairs.lot_id.ids), ("id", "not in", repairs.ids), ("state", "!=", "cancel")],
+                ["lot_id"],
+                ["odometer_km:max"],
+            )
+        )
         for repair in repairs:
             last = last_readings.get(repair.lot_id, 0)
             if repair.odometer_km < last:
-                raise ValidationError(_(
-                    "The odometer of %(serial)s cannot read %(km)s km: %(last)s km was already recorded "
-                    "on an earlier repair. Check the reading.",
-                    serial=repair.lot_id.name, km=repair.odometer_km, last=last,
-                ))
+                raise ValidationError(
+                    _(
+                        "The odometer of %(serial)s cannot read %(km)s km: %(last)s km was already recorded "
+                        "on an earlier repair. Check the reading.",
+                        serial=repair.lot_id.name,
+                        km=repair.odometer_km,
+                        last=last,
+                    )
+                )
 
     @api.constrains("odometer_km")
     def _check_odometer_positive(self):
@@ -268,22 +299,36 @@ class RepairOrder(models.Model):
             # The registration decides the coverage: choosing it by hand is changing the coverage
             self._check_coverage_rights()
         if EXPERTISE_STATE_FIELDS & vals.keys() and not self.env.su:
-            raise UserError(_(
-                "The independent examination moves on with its buttons (Send Sample, Verdict Confirmed, "
-                "Verdict Overturned), not by editing it."
-            ))
+            raise UserError(
+                _(
+                    "The independent examination moves on with its buttons (Send Sample, Verdict Confirmed, "
+                    "Verdict Overturned), not by editing it."
+                )
+            )
         if not self.env.su and (
-            ("expertise_partner_id" in vals and any(
-                r.expertise_state != "none" and r.expertise_partner_id.id != vals["expertise_partner_id"] for r in self))
-            or ("expertise_result" in vals and any(
-                r.expertise_state in ("confirmed", "overturned") and r.expertise_result != vals["expertise_result"]
-                for r in self))
+            (
+                "expertise_partner_id" in vals
+                and any(
+                    r.expertise_state != "none" and r.expertise_partner_id.id != vals["expertise_partner_id"]
+                    for r in self
+                )
+            )
+            or (
+                "expertise_result" in vals
+                and any(
+                    r.expertise_state in ("confirmed", "overturned") and r.expertise_result != vals["expertise_result"]
+                    for r in self
+                )
+            )
         ):
             # What the examiner received and answered is the record of the dispute
             raise UserError(_("Once the sample is sent, its examiner cannot change, nor the verdict once recorded."))
         self._check_loaner_write(vals)
-        if DIAGNOSIS_FIELDS & vals.keys() and not self.env.su \
-                and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
+        if (
+            DIAGNOSIS_FIELDS & vals.keys()
+            and not self.env.su
+            and not self.env.user.has_group("warranty_service.group_warranty_workshop")
+        ):
             # Parts staff work on repairs' parts (they are inventory users) but the diagnosis is the workshop's
             raise AccessError(_("Only the workshop records the diagnosis of a repair."))
         coverage_before = {repair.id: repair.warranty_coverage for repair in self}
@@ -304,17 +349,26 @@ class RepairOrder(models.Model):
         self._check_coverage_rights()
         for repair in self:
             if repair.state in ("done", "cancel"):
-                raise UserError(_("Repair %(repair)s is closed: goodwill can no longer be granted.", repair=repair.name))
+                raise UserError(
+                    _("Repair %(repair)s is closed: goodwill can no longer be granted.", repair=repair.name)
+                )
             if repair.warranty_coverage != "none":
-                raise UserError(_(
-                    "Repair %(repair)s is already covered (%(coverage)s): goodwill is only for uncovered units.",
-                    repair=repair.name,
-                    coverage=dict(self._fields["warranty_coverage"]._description_selection(self.env))[repair.warranty_coverage],
-                ))
+                raise UserError(
+                    _(
+                        "Repair %(repair)s is already covered (%(coverage)s): goodwill is only for uncovered units.",
+                        repair=repair.name,
+                        coverage=dict(self._fields["warranty_coverage"]._description_selection(self.env))[
+                            repair.warranty_coverage
+                        ],
+                    )
+                )
             if not (repair.goodwill_reason or "").strip():
-                raise UserError(_(
-                    "Enter the goodwill reason of repair %(repair)s before granting it.", repair=repair.name,
-                ))
+                raise UserError(
+                    _(
+                        "Enter the goodwill reason of repair %(repair)s before granting it.",
+                        repair=repair.name,
+                    )
+                )
         self.write({"goodwill_user_id": self.env.user.id, "goodwill_date": fields.Date.context_today(self)})
         return True
 
@@ -323,14 +377,21 @@ class RepairOrder(models.Model):
         self._check_expertise_rights()
         for repair in self:
             if repair.state == "cancel":
-                raise UserError(_("Repair %(repair)s is cancelled: there is no verdict left to dispute.", repair=repair.name))
+                raise UserError(
+                    _("Repair %(repair)s is cancelled: there is no verdict left to dispute.", repair=repair.name)
+                )
             if repair.expertise_state != "none":
-                raise UserError(_(
-                    "A sample of repair %(repair)s already went to the examiner: it is sent once, and its "
-                    "verdict is recorded on the repair.", repair=repair.name,
-                ))
+                raise UserError(
+                    _(
+                        "A sample of repair %(repair)s already went to the examiner: it is sent once, and its "
+                        "verdict is recorded on the repair.",
+                        repair=repair.name,
+                    )
+                )
             if not repair.expertise_partner_id:
-                raise UserError(_("Choose the examiner of repair %(repair)s before sending the sample.", repair=repair.name))
+                raise UserError(
+                    _("Choose the examiner of repair %(repair)s before sending the sample.", repair=repair.name)
+                )
         # sudo: the examination fields are written only by these actions (write() refuses them
         # otherwise); the caller's group and the step were checked above
         self.sudo().write({"expertise_state": "sent", "expertise_date_sent": fields.Date.context_today(self)})
@@ -345,10 +406,12 @@ class RepairOrder(models.Model):
             if not (repair.expertise_result or "").strip():
                 raise UserError(_("Enter the examiner's verdict of repair %(repair)s first.", repair=repair.name))
         # sudo: as in action_send_to_expertise
-        self.sudo().write({
-            "expertise_state": "overturned" if overturned else "confirmed",
-            "expertise_date_result": fields.Date.context_today(self),
-        })
+        self.sudo().write(
+            {
+                "expertise_state": "overturned" if overturned else "confirmed",
+                "expertise_date_result": fields.Date.context_today(self),
+            }
+        )
         return True
 
     def action_record_expertise_overturned(self):
@@ -371,18 +434,26 @@ class RepairOrder(models.Model):
         fleets = {repair: repair._get_loaner_location() for repair in self}
         # One read of where the loaners are, not one per repair
         quants = self.env["stock.quant"].search_fetch(
-            [("lot_id", "in", self.loaner_lot_id.ids), ("location_id", "child_of", [f.id for f in fleets.values()]),
-             ("quantity", ">", 0)],
+            [
+                ("lot_id", "in", self.loaner_lot_id.ids),
+                ("location_id", "child_of", [f.id for f in fleets.values()]),
+                ("quantity", ">", 0),
+            ],
             ["lot_id", "location_id"],
         )
         for repair, fleet in fleets.items():
-            if not quants.filtered(lambda q: q.lot_id == repair.loaner_lot_id
-                                   and q.location_id.parent_path.startswith(fleet.parent_path)):
-                raise UserError(_(
-                    "Loaner %(serial)s is not in the loaner fleet (%(fleet)s): add it to the fleet (button on the serial number) "
-                    "or choose another unit.",
-                    serial=repair.loaner_lot_id.name, fleet=fleet.display_name,
-                ))
+            if not quants.filtered(
+                lambda q, repair=repair, fleet=fleet: q.lot_id == repair.loaner_lot_id
+                and q.location_id.parent_path.startswith(fleet.parent_path)
+            ):
+                raise UserError(
+                    _(
+                        "Loaner %(serial)s is not in the loaner fleet (%(fleet)s): add it to the fleet (button on "
+                        "the serial number) or choose another unit.",
+                        serial=repair.loaner_lot_id.name,
+                        fleet=fleet.display_name,
+                    )
+                )
         # Marked lent before its transfer is made: two repairs lending the same unit at once meet at the
         # database's exclusion constraint here; the second waits for the first and is refused before it
         # moves anything (its whole transaction is rolled back with the refusal)
@@ -391,14 +462,20 @@ class RepairOrder(models.Model):
                 # sudo: the loaner dates are written by these actions only (write() refuses them)
                 self.sudo().write({"loaner_date_out": fields.Datetime.now()})
         except pg_errors.ExclusionViolation:
-            raise UserError(_(
-                "Loaner %(serial)s was lent on another repair a moment ago: choose another unit.",
-                serial=", ".join(self.loaner_lot_id.mapped("name")),
-            )) from None
+            raise UserError(
+                _(
+                    "Loaner %(serial)s was lent on another repair a moment ago: choose another unit.",
+                    serial=", ".join(self.loaner_lot_id.mapped("name")),
+                )
+            ) from None
         for repair, fleet in fleets.items():
             repair._create_service_transfer(
-                "loaner_out", repair._get_warehouse().out_type_id, fleet,
-                self.env.ref("stock.stock_location_customers"), repair.loaner_lot_id, validate=True,
+                "loaner_out",
+                repair._get_warehouse().out_type_id,
+                fleet,
+                self.env.ref("stock.stock_location_customers"),
+                repair.loaner_lot_id,
+                validate=True,
             )
         return True
 
@@ -414,8 +491,12 @@ class RepairOrder(models.Model):
         self.sudo().write({"loaner_date_in": fields.Datetime.now()})
         for repair in self:
             repair._create_service_transfer(
-                "loaner_in", repair._get_warehouse().in_type_id, self.env.ref("stock.stock_location_customers"),
-                repair._get_loaner_location(), repair.loaner_lot_id, validate=True,
+                "loaner_in",
+                repair._get_warehouse().in_type_id,
+                self.env.ref("stock.stock_location_customers"),
+                repair._get_loaner_location(),
+                repair.loaner_lot_id,
+                validate=True,
             )
         return True
 
@@ -424,8 +505,12 @@ class RepairOrder(models.Model):
         for repair in self:
             repair._check_transport_possible("pickup")
             repair._create_service_transfer(
-                "pickup", repair._get_warehouse().in_type_id, self.env.ref("stock.stock_location_customers"),
-                repair.product_location_src_id, repair.lot_id, owner=repair.partner_id,
+                "pickup",
+                repair._get_warehouse().in_type_id,
+                self.env.ref("stock.stock_location_customers"),
+                repair.product_location_src_id,
+                repair.lot_id,
+                owner=repair.partner_id,
             )
         return self.action_view_service_pickings()
 
@@ -434,8 +519,12 @@ class RepairOrder(models.Model):
         for repair in self:
             repair._check_transport_possible("delivery")
             repair._create_service_transfer(
-                "delivery", repair._get_warehouse().out_type_id, repair.product_location_dest_id,
-                self.env.ref("stock.stock_location_customers"), repair.lot_id, owner=repair.partner_id,
+                "delivery",
+                repair._get_warehouse().out_type_id,
+                repair.product_location_dest_id,
+                self.env.ref("stock.stock_location_customers"),
+                repair.lot_id,
+                owner=repair.partner_id,
             )
         return self.action_view_service_pickings()
 
@@ -460,29 +549,40 @@ class RepairOrder(models.Model):
         # retries them in a fresh transaction, which sees the claim and answers with the message below. The
         # claims' exclusion constraint (one open claim per repair) is the guarantee behind it.
         if self.ids:
-            self.env.cr.execute(SQL("SELECT id FROM repair_order WHERE id IN %s FOR NO KEY UPDATE NOWAIT", tuple(self.ids)))
+            self.env.cr.execute(
+                SQL("SELECT id FROM repair_order WHERE id IN %s FOR NO KEY UPDATE NOWAIT", tuple(self.ids))
+            )
         for repair in self:
             if repair.state != "done":
-                raise UserError(_("Repair %(repair)s is not done: claim it once the work is finished.",
-                                  repair=repair.name))
+                raise UserError(
+                    _("Repair %(repair)s is not done: claim it once the work is finished.", repair=repair.name)
+                )
             # The manufacturer pays campaign work whatever the unit's warranty
             if repair.warranty_coverage != "manufacturer" and not repair._get_claimable_recalls():
-                raise UserError(_(
-                    "Repair %(repair)s is not covered by the manufacturer's warranty (%(reason)s): there is "
-                    "nothing to claim from the manufacturer.",
-                    repair=repair.name, reason=repair.warranty_coverage_reason or repair.warranty_coverage,
-                ))
+                raise UserError(
+                    _(
+                        "Repair %(repair)s is not covered by the manufacturer's warranty (%(reason)s): there is "
+                        "nothing to claim from the manufacturer.",
+                        repair=repair.name,
+                        reason=repair.warranty_coverage_reason or repair.warranty_coverage,
+                    )
+                )
             if repair.claim_ids.filtered(lambda claim: claim.state != "cancel"):
                 raise UserError(_("Repair %(repair)s already has a warranty claim.", repair=repair.name))
             if repair.warranty_coverage == "manufacturer" and not repair._get_warranty_manufacturer():
-                raise UserError(_("Repair %(repair)s has no manufacturer to claim from: set it on the product.",
-                                  repair=repair.name))
+                raise UserError(
+                    _("Repair %(repair)s has no manufacturer to claim from: set it on the product.", repair=repair.name)
+                )
         # A claim cancelled in this transaction no longer counts for the database's one-open-claim rule
         self.env["warranty.claim"].flush_model(["state"])
         claims = self.env["warranty.claim"].create([repair._prepare_warranty_claim_vals() for repair in self])
         if len(claims) == 1:
-            return {"type": "ir.actions.act_window", "res_model": "warranty.claim", "res_id": claims.id,
-                    "views": [(False, "form")]}
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "warranty.claim",
+                "res_id": claims.id,
+                "views": [(False, "form")],
+            }
         action = self.env["ir.actions.act_window"]._for_xml_id("warranty_service.warranty_claim_action")
         action["domain"] = [("id", "in", claims.ids)]
         return action
@@ -511,14 +611,18 @@ class RepairOrder(models.Model):
             if campaign_only and not recall:
                 continue
             move_markup = 1 + recall.claim_parts_markup_percent / 100 if recall else markup
-            lines.append(Command.create({
-                "line_type": "part",
-                "product_id": move.product_id.id,
-                "name": move.product_id.display_name,
-                "quantity": move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id),
-                "price_unit": move.product_id.standard_price * move_markup,
-                "return_required": move.product_id == self.causal_part_id,
-            }))
+            lines.append(
+                Command.create(
+                    {
+                        "line_type": "part",
+                        "product_id": move.product_id.id,
+                        "name": move.product_id.display_name,
+                        "quantity": move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id),
+                        "price_unit": move.product_id.standard_price * move_markup,
+                        "return_required": move.product_id == self.causal_part_id,
+                    }
+                )
+            )
         for labor in self.labor_line_ids:
             recall = labor.recall_id & recalls
             if campaign_only and not recall:
@@ -526,13 +630,17 @@ class RepairOrder(models.Model):
             standard = labor.operation_id.standard_hours
             # The manufacturer pays its standard time; more needs a reason on the claim line
             hours = min(labor.hours, standard) if standard else labor.hours
-            lines.append(Command.create({
-                "line_type": "labor",
-                "labor_operation_id": labor.operation_id.id,
-                "name": labor.operation_id.display_name,
-                "quantity": hours,
-                "price_unit": recall.claim_labor_rate if recall else manufacturer.warranty_labor_rate,
-            }))
+            lines.append(
+                Command.create(
+                    {
+                        "line_type": "labor",
+                        "labor_operation_id": labor.operation_id.id,
+                        "name": labor.operation_id.display_name,
+                        "quantity": hours,
+                        "price_unit": recall.claim_labor_rate if recall else manufacturer.warranty_labor_rate,
+                    }
+                )
+            )
         repair_date = self.env["warranty.claim"]._get_repair_date(self)
         vals = {
             "manufacturer_id": manufacturer.id,
@@ -553,12 +661,16 @@ class RepairOrder(models.Model):
         }
         if campaign_only:
             # The repair's own fault is not the manufacturer's: the claim states the campaign's
-            vals.update({
-                "defect_code_ids": [Command.set(recalls.defect_code_id.ids)],
-                "causal_part_id": recalls[:1].part_ids[:1].product_id.id,
-                "failure_cause": _("Recall campaign %(campaigns)s",
-                                   campaigns=", ".join(recalls.mapped(lambda r: f"{r.campaign_code} ({r.name})"))),
-            })
+            vals.update(
+                {
+                    "defect_code_ids": [Command.set(recalls.defect_code_id.ids)],
+                    "causal_part_id": recalls[:1].part_ids[:1].product_id.id,
+                    "failure_cause": _(
+                        "Recall campaign %(campaigns)s",
+                        campaigns=", ".join(recalls.mapped(lambda r: f"{r.campaign_code} ({r.name})")),
+                    ),
+                }
+            )
         return vals
 
     def action_add_campaign_work(self):
@@ -572,37 +684,64 @@ class RepairOrder(models.Model):
         # taking the work at once, one gets it and the other is refused below
         lines = self.recall_line_ids._lock_for_campaign_work()
         if not lines:
-            done = self.env["warranty.recall.line"].search(
-                [("lot_id", "=", self.lot_id.id), ("state", "=", "done"), ("recall_state", "=", "open")], limit=1,
-            ) if self.lot_id else False
+            done = (
+                self.env["warranty.recall.line"].search(
+                    [("lot_id", "=", self.lot_id.id), ("state", "=", "done"), ("recall_state", "=", "open")],
+                    limit=1,
+                )
+                if self.lot_id
+                else False
+            )
             if done:
-                raise UserError(_(
-                    "Unit %(serial)s already received the work of campaign %(campaign)s on repair %(repair)s: "
-                    "it is not done twice.",
-                    serial=self.lot_id.name, campaign=done.recall_id.campaign_code, repair=done.repair_id.name or "-",
-                ))
+                raise UserError(
+                    _(
+                        "Unit %(serial)s already received the work of campaign %(campaign)s on repair %(repair)s: "
+                        "it is not done twice.",
+                        serial=self.lot_id.name,
+                        campaign=done.recall_id.campaign_code,
+                        repair=done.repair_id.name or "-",
+                    )
+                )
             raise UserError(_("Unit %(serial)s has no open recall campaign.", serial=self.lot_id.name or "-"))
         # One repair carries a unit's campaign work: a second one would do it, and claim it, twice
-        taken = lines.filtered(lambda l: l.repair_id and l.repair_id.state != "cancel")[:1]
+        taken = lines.filtered(lambda line: line.repair_id and line.repair_id.state != "cancel")[:1]
         if taken:
-            raise UserError(_(
-                "The work of campaign %(campaign)s on unit %(serial)s is already on repair %(repair)s: complete it "
-                "there, or cancel that repair first.",
-                campaign=taken.recall_id.campaign_code, serial=self.lot_id.name, repair=taken.repair_id.name,
-            ))
+            raise UserError(
+                _(
+                    "The work of campaign %(campaign)s on unit %(serial)s is already on repair %(repair)s: complete it "
+                    "there, or cancel that repair first.",
+                    campaign=taken.recall_id.campaign_code,
+                    serial=self.lot_id.name,
+                    repair=taken.repair_id.name,
+                )
+            )
         # Tagged with their campaign: the claim charges them at the campaign's terms
-        self.write({
-            "labor_line_ids": [Command.create({"operation_id": line.recall_id.operation_id.id,
-                                               "recall_id": line.recall_id.id})
-                               for line in lines if line.recall_id.operation_id],
-            "move_ids": [Command.create({"product_id": part.product_id.id, "product_uom_qty": part.quantity,
-                                         "repair_line_type": "add", "warranty_recall_id": line.recall_id.id})
-                         for line in lines for part in line.recall_id.part_ids],
-        })
+        self.write(
+            {
+                "labor_line_ids": [
+                    Command.create({"operation_id": line.recall_id.operation_id.id, "recall_id": line.recall_id.id})
+                    for line in lines
+                    if line.recall_id.operation_id
+                ],
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": part.product_id.id,
+                            "product_uom_qty": part.quantity,
+                            "repair_line_type": "add",
+                            "warranty_recall_id": line.recall_id.id,
+                        }
+                    )
+                    for line in lines
+                    for part in line.recall_id.part_ids
+                ],
+            }
+        )
         # sudo: a campaign line is linked to its repair by this action only, under the lock taken above
         lines.sudo().write({"repair_id": self.id})
-        self.message_post(body=_("Campaign work added: %(campaigns)s",
-                                 campaigns=", ".join(lines.recall_id.mapped("campaign_code"))))
+        self.message_post(
+            body=_("Campaign work added: %(campaigns)s", campaigns=", ".join(lines.recall_id.mapped("campaign_code")))
+        )
         return True
 
     def action_create_requisition(self):
@@ -612,15 +751,23 @@ class RepairOrder(models.Model):
         for move in self.move_ids.filtered(lambda m: m.repair_line_type == "add" and m.state not in ("done", "cancel")):
             missing = move.product_uom_qty - move.quantity
             if missing > 0:
-                lines.append(Command.create({
-                    "product_id": move.product_id.id, "product_qty": missing, "product_uom_id": move.product_uom.id,
-                }))
-        requisition = self.env["warranty.part.requisition"].create({
-            "repair_id": self.id,
-            "company_id": self.company_id.id,
-            "warehouse_id": self._get_warehouse().id,
-            "line_ids": lines,
-        })
+                lines.append(
+                    Command.create(
+                        {
+                            "product_id": move.product_id.id,
+                            "product_qty": missing,
+                            "product_uom_id": move.product_uom.id,
+                        }
+                    )
+                )
+        requisition = self.env["warranty.part.requisition"].create(
+            {
+                "repair_id": self.id,
+                "company_id": self.company_id.id,
+                "warehouse_id": self._get_warehouse().id,
+                "line_ids": lines,
+            }
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "warranty.part.requisition",
@@ -656,12 +803,15 @@ class RepairOrder(models.Model):
     def _action_repair_confirm(self):
         drafts = self.filtered(lambda repair: repair.state == "draft")
         result = super()._action_repair_confirm()
-        drafts.filtered(lambda r: r.state == "confirmed" and r.warranty_coverage == "manufacturer")._schedule_manufacturer_notification()
+        drafts.filtered(
+            lambda r: r.state == "confirmed" and r.warranty_coverage == "manufacturer"
+        )._schedule_manufacturer_notification()
         return result
 
     def _update_sale_order_line_price(self):
-        super()._update_sale_order_line_price()
+        result = super()._update_sale_order_line_price()
         self.labor_line_ids._update_sale_order_line_prices()
+        return result
 
     # Business helpers
 
@@ -680,9 +830,7 @@ class RepairOrder(models.Model):
 
     def _check_coverage_rights(self):
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_manager"):
-            raise AccessError(_(
-                "Only a Warranty Manager can grant goodwill or change the coverage of a repair."
-            ))
+            raise AccessError(_("Only a Warranty Manager can grant goodwill or change the coverage of a repair."))
 
     def _check_expertise_rights(self):
         # The workshop handles the examination of its own diagnosis; changing the coverage after an
@@ -693,9 +841,12 @@ class RepairOrder(models.Model):
     def _check_repair_editable(self):
         closed = self.filtered(lambda repair: repair.state in ("done", "cancel"))
         if closed:
-            raise UserError(_(
-                "Repair %(repair)s is closed: its labour can no longer be changed.", repair=closed[0].name,
-            ))
+            raise UserError(
+                _(
+                    "Repair %(repair)s is closed: its labour can no longer be changed.",
+                    repair=closed[0].name,
+                )
+            )
 
     def _check_diagnosis_complete(self):
         for repair in self.filtered(lambda r: r.warranty_coverage == "manufacturer"):
@@ -707,20 +858,23 @@ class RepairOrder(models.Model):
             if not repair.causal_part_id:
                 missing.append(_("the causal part"))
             if missing:
-                raise UserError(_(
-                    "Repair %(repair)s is covered by the manufacturer's warranty: record %(missing)s "
-                    "before completing it, so the claim to the manufacturer can be made.",
-                    repair=repair.name, missing=", ".join(missing),
-                ))
+                raise UserError(
+                    _(
+                        "Repair %(repair)s is covered by the manufacturer's warranty: record %(missing)s "
+                        "before completing it, so the claim to the manufacturer can be made.",
+                        repair=repair.name,
+                        missing=", ".join(missing),
+                    )
+                )
 
     def _check_loaner_rights(self):
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):
             raise AccessError(_("Only the workshop lends loaners and takes them back."))
 
     def _raise_loaner_fields_refused(self):
-        raise UserError(_(
-            "A loaner is lent and taken back with the buttons Lend Loaner and Loaner Returned, which move the unit."
-        ))
+        raise UserError(
+            _("A loaner is lent and taken back with the buttons Lend Loaner and Loaner Returned, which move the unit.")
+        )
 
     def _check_loaner_write(self, vals):
         """The loaner's dates follow its transfers; the unit cannot be swapped once it is out."""
@@ -733,18 +887,23 @@ class RepairOrder(models.Model):
                 lambda r: r.loaner_state in ("lent", "returned") and r.loaner_lot_id.id != vals["loaner_lot_id"]
             )
             if out:
-                raise UserError(_(
-                    "The loaner of repair %(repair)s was already handed over: its unit can no longer be changed.",
-                    repair=out[0].name,
-                ))
+                raise UserError(
+                    _(
+                        "The loaner of repair %(repair)s was already handed over: its unit can no longer be changed.",
+                        repair=out[0].name,
+                    )
+                )
 
     def _lock_for_update(self):
         """Lock the repairs' rows: a concurrent action on the same repair waits, then is retried by the RPC
         layer (the database refuses it: the row changed after it read it) and sees the new state."""
         if self.ids:
-            self.env.cr.execute(SQL(
-                "SELECT id FROM repair_order WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", tuple(self.ids),
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM repair_order WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                    tuple(self.ids),
+                )
+            )
 
     def _check_loaners_free(self):
         """A loaner can be lent once at a time, and not while it is itself under repair."""
@@ -754,32 +913,43 @@ class RepairOrder(models.Model):
             ["name", "loaner_lot_id"],
         )
         if busy:
-            raise UserError(_(
-                "Loaner %(serial)s is already lent on repair %(repair)s.",
-                serial=busy[0].loaner_lot_id.name, repair=busy[0].name,
-            ))
+            raise UserError(
+                _(
+                    "Loaner %(serial)s is already lent on repair %(repair)s.",
+                    serial=busy[0].loaner_lot_id.name,
+                    repair=busy[0].name,
+                )
+            )
         in_repair = self.search_fetch(
-            [("lot_id", "in", loaners.ids), ("state", "not in", ("done", "cancel"))], ["name", "lot_id"],
+            [("lot_id", "in", loaners.ids), ("state", "not in", ("done", "cancel"))],
+            ["name", "lot_id"],
         )
         if in_repair:
-            raise UserError(_(
-                "Loaner %(serial)s is itself under repair (%(repair)s): choose another unit.",
-                serial=in_repair[0].lot_id.name, repair=in_repair[0].name,
-            ))
+            raise UserError(
+                _(
+                    "Loaner %(serial)s is itself under repair (%(repair)s): choose another unit.",
+                    serial=in_repair[0].lot_id.name,
+                    repair=in_repair[0].name,
+                )
+            )
 
     def _check_transport_possible(self, kind):
         self.ensure_one()
         if not self.lot_id or not self.partner_id:
-            raise UserError(_(
-                "Repair %(repair)s needs a serial number and a customer to plan a transport.", repair=self.name,
-            ))
+            raise UserError(
+                _(
+                    "Repair %(repair)s needs a serial number and a customer to plan a transport.",
+                    repair=self.name,
+                )
+            )
         if self.service_picking_ids.filtered(lambda p: p.warranty_transfer_kind == kind and p.state != "cancel"):
             raise UserError(_("Repair %(repair)s already has this transport planned.", repair=self.name))
 
     def _get_warehouse(self):
         self.ensure_one()
         return self.picking_type_id.warehouse_id or self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_id.id)], limit=1,
+            [("company_id", "=", self.company_id.id)],
+            limit=1,
         )
 
     def _get_loaner_location(self):
@@ -798,14 +968,18 @@ class RepairOrder(models.Model):
             "warranty_repair_id": self.id,
             "warranty_transfer_kind": kind,
             "owner_id": owner.id if owner else False,
-            "move_ids": [Command.create({
-                "name": self.name,
-                "product_id": lot.product_id.id,
-                "product_uom_qty": 1,
-                "product_uom": lot.product_id.uom_id.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-            })],
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": self.name,
+                        "product_id": lot.product_id.id,
+                        "product_uom_qty": 1,
+                        "product_uom": lot.product_id.uom_id.id,
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                    }
+                )
+            ],
         }
 
     def _create_service_transfer(self, kind, picking_type, source, destination, lot, owner=None, validate=False):
@@ -817,16 +991,18 @@ class RepairOrder(models.Model):
         move = picking.move_ids
         # The unit is known: its serial is set rather than whatever the reservation would pick
         move.move_line_ids.unlink()
-        self.env["stock.move.line"].create({
-            "move_id": move.id,
-            "picking_id": picking.id,
-            "product_id": lot.product_id.id,
-            "lot_id": lot.id,
-            "quantity": 1,
-            "location_id": source.id,
-            "location_dest_id": destination.id,
-            "owner_id": owner.id if owner else False,
-        })
+        self.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": lot.product_id.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "owner_id": owner.id if owner else False,
+            }
+        )
         if validate:
             move.picked = True
             picking._action_done()
@@ -863,7 +1039,9 @@ class RepairOrder(models.Model):
                 note=_(
                     "Repair %(repair)s of %(serial)s is covered by the manufacturer's warranty: notify "
                     "%(manufacturer)s within %(days)s days.",
-                    repair=repair.name, serial=repair.lot_id.name or "", days=days,
+                    repair=repair.name,
+                    serial=repair.lot_id.name or "",
+                    days=days,
                     manufacturer=manufacturer.name or _("the manufacturer"),
                 ),
                 user_id=repair._get_warranty_manager().id,

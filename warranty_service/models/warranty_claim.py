@@ -40,18 +40,26 @@ class WarrantyClaim(models.Model):
     repair_id = fields.Many2one("repair.order", string="Repair Order", index="btree_not_null", check_company=True,
                                 readonly=True)
     registration_id = fields.Many2one("warranty.registration", string="Warranty Registration", check_company=True)
-    recall_id = fields.Many2one("warranty.recall", string="Recall Campaign", index="btree_not_null", check_company=True,
-                                readonly=True, help="The campaign whose work this claim charges, at the campaign's terms.")
+    recall_id = fields.Many2one(
+        "warranty.recall",
+        string="Recall Campaign",
+        index="btree_not_null",
+        check_company=True,
+        readonly=True,
+        help="The campaign whose work this claim charges, at the campaign's terms.",
+    )
     lot_id = fields.Many2one("stock.lot", string="Serial Number", check_company=True, index="btree_not_null")
     product_id = fields.Many2one("product.product", string="Unit", check_company=True)
     partner_id = fields.Many2one("res.partner", string="Customer", check_company=True)
-    failure_date = fields.Date(string="Failure Date", tracking=True)
-    repair_date = fields.Date(string="Repair Date", tracking=True,
-                              help="The day the repair was completed; a claim made from a repair takes it from the repair.")
+    failure_date = fields.Date(tracking=True)
+    repair_date = fields.Date(
+        tracking=True,
+        help="The day the repair was completed; a claim made from a repair takes it from the repair.",
+    )
     odometer_km = fields.Integer(string="Odometer (km)")
     defect_code_ids = fields.Many2many("warranty.defect.code", string="Defect Codes", check_company=True)
     causal_part_id = fields.Many2one("product.product", string="Causal Part", check_company=True)
-    failure_cause = fields.Text(string="Failure Cause")
+    failure_cause = fields.Text()
     # Money
     line_ids = fields.One2many("warranty.claim.line", "claim_id", string="Lines", copy=True)
     amount_claimed = fields.Monetary(string="Claimed", compute="_compute_amounts", store=True, tracking=True)
@@ -68,7 +76,13 @@ class WarrantyClaim(models.Model):
             ("paid", "Paid"),
             ("cancel", "Cancelled"),
         ],
-        string="Status", default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
+        string="Status",
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
         help="Draft: being prepared from the repair.\nSubmitted: sent to the manufacturer, waiting for a decision.\n"
         "Accepted / Partially Accepted: the manufacturer pays all / part of the claim.\n"
         "Rejected: the manufacturer pays nothing; it may be corrected and resubmitted as a new revision.\n"
@@ -76,74 +90,129 @@ class WarrantyClaim(models.Model):
     )
     submission_date = fields.Date(string="Submitted On", readonly=True, copy=False)
     deadline_date = fields.Date(
-        string="Deadline", compute="_compute_deadline_date", store=True, index=True,
+        string="Deadline",
+        compute="_compute_deadline_date",
+        store=True,
+        index=True,
         help="Last day to submit: the repair date plus the manufacturer's claim deadline. Only a Warranty "
         "Manager submits a claim after it, with the reason.",
     )
     deadline_state = fields.Selection(
         [("ok", "On Time"), ("soon", "Due Soon"), ("overdue", "Overdue")],
-        compute="_compute_deadline_state", string="Deadline Status",
+        compute="_compute_deadline_state",
+        string="Deadline Status",
     )
     is_warranty_manager = fields.Boolean(
         compute="_compute_is_warranty_manager",
         help="The current user may move the repair date and submit late (the form opens those fields to them).",
     )
-    late_reason = fields.Text(string="Late Submission Reason", tracking=True, copy=False,
-                              help="Why a Warranty Manager let this claim go out after its deadline.")
-    manufacturer_reference = fields.Char(string="Manufacturer Reference", tracking=True, copy=False, index="btree_not_null")
-    rejection_reason = fields.Text(string="Rejection Reason", tracking=True, copy=False)
-    revision = fields.Integer(string="Revision", default=0, readonly=True, copy=False, tracking=True,
-                              help="How many times the claim was resubmitted after a rejection.")
-    return_picking_id = fields.Many2one("stock.picking", string="Returned Parts", readonly=True, copy=False,
-                                        check_company=True, help="The parts set aside in the warranty returns.")
+    late_reason = fields.Text(
+        string="Late Submission Reason",
+        tracking=True,
+        copy=False,
+        help="Why a Warranty Manager let this claim go out after its deadline.",
+    )
+    manufacturer_reference = fields.Char(
+        tracking=True, copy=False, index="btree_not_null"
+    )
+    rejection_reason = fields.Text(tracking=True, copy=False)
+    revision = fields.Integer(
+        default=0,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="How many times the claim was resubmitted after a rejection.",
+    )
+    return_picking_id = fields.Many2one(
+        "stock.picking",
+        string="Returned Parts",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The parts set aside in the warranty returns.",
+    )
     # Reimbursement
     invoice_ids = fields.Many2many(
-        "account.move", "warranty_claim_account_move_rel", "claim_id", "move_id",
-        string="Reimbursement Documents", copy=False, readonly=True, check_company=True,
+        "account.move",
+        "warranty_claim_account_move_rel",
+        "claim_id",
+        "move_id",
+        string="Reimbursement Documents",
+        copy=False,
+        readonly=True,
+        check_company=True,
         help="The invoice to the manufacturer, or the credit note expected from it.",
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     reimbursement_state = fields.Selection(
         [("not_invoiced", "Not Invoiced"), ("invoiced", "Invoiced"), ("partial", "Partially Paid"), ("paid", "Paid")],
-        string="Reimbursement", compute="_compute_reimbursement_state", store=True, index=True,
+        string="Reimbursement",
+        compute="_compute_reimbursement_state",
+        store=True,
+        index=True,
     )
     amount_paid = fields.Monetary(
-        string="Paid", compute="_compute_amount_paid", store=True,
+        string="Paid",
+        compute="_compute_amount_paid",
+        store=True,
         help="What the manufacturer has paid of the accepted amount (its share of grouped invoices).",
     )
     amount_open = fields.Monetary(
-        string="Still Owed", compute="_compute_amount_paid", store=True,
+        string="Still Owed",
+        compute="_compute_amount_paid",
+        store=True,
         help="Accepted but not paid yet.",
     )
     date_paid = fields.Date(string="Paid On", readonly=True, copy=False)
     days_to_payment = fields.Integer(
-        string="Days to Payment", compute="_compute_days_to_payment", store=True, aggregator="avg",
+        string="Days to Payment",
+        compute="_compute_days_to_payment",
+        store=True,
+        aggregator="avg",
     )
     acceptance_rate = fields.Float(
-        string="Acceptance (%)", compute="_compute_acceptance_rate", store=True, aggregator="avg",
+        string="Acceptance (%)",
+        compute="_compute_acceptance_rate",
+        store=True,
+        aggregator="avg",
         help="Accepted amount as a share of the claimed amount, once decided.",
     )
     amount_to_invoice = fields.Monetary(
-        string="To Invoice", compute="_compute_amount_to_invoice",
+        string="To Invoice",
+        compute="_compute_amount_to_invoice",
         help="Accepted but not billed to the manufacturer yet (after a resubmission: the increase only).",
     )
     # Claims accounting: booked as owed at submission, cleared by the invoice and the write-off
     is_accrued = fields.Boolean(
-        string="Booked at Submission", readonly=True, copy=False,
+        string="Booked at Submission",
+        readonly=True,
+        copy=False,
         help="The claimed amount was booked as owed (claims to invoice) when the claim was submitted.",
     )
     write_off_move_id = fields.Many2one(
-        "account.move", string="Write-off Entry", readonly=True, copy=False, check_company=True,
+        "account.move",
+        string="Write-off Entry",
+        readonly=True,
+        copy=False,
+        check_company=True,
         help="The entry that moved the rejected amount to the write-off account.",
     )
     amount_written_off = fields.Monetary(string="Written Off", readonly=True, copy=False, tracking=True)
     rebill_move_id = fields.Many2one(
-        "account.move", string="Re-billed to Customer", readonly=True, copy=False, check_company=True,
+        "account.move",
+        string="Re-billed to Customer",
+        readonly=True,
+        copy=False,
+        check_company=True,
         help="The customer invoice of the rejected amount, when a Warranty Manager decided the customer pays it.",
     )
     rebill_reason = fields.Text(string="Re-billing Reason", readonly=True, copy=False, tracking=True)
     manufacturer_return_picking_id = fields.Many2one(
-        "stock.picking", string="Shipment to Manufacturer", readonly=True, copy=False, check_company=True,
+        "stock.picking",
+        string="Shipment to Manufacturer",
+        readonly=True,
+        copy=False,
+        check_company=True,
     )
 
     _sql_constraints = [
@@ -176,12 +245,14 @@ class WarrantyClaim(models.Model):
     def _compute_reimbursement_state(self):
         for claim in self:
             # An invoice cancelled by its credit note bills nothing any more
-            documents = claim.invoice_ids.filtered(lambda move: move.state != "cancel" and move.payment_state != "reversed")
+            documents = claim.invoice_ids.filtered(
+                lambda move: move.state != "cancel" and move.payment_state != "reversed"
+            )
             posted = documents.filtered(lambda move: move.state == "posted")
             if not documents:
                 claim.reimbursement_state = "not_invoiced"
-            elif posted and posted == documents and all(
-                move.payment_state in ("paid", "in_payment") for move in posted
+            elif (
+                posted and posted == documents and all(move.payment_state in ("paid", "in_payment") for move in posted)
             ):
                 claim.reimbursement_state = "paid"
             elif any(move.payment_state in ("partial", "paid", "in_payment") for move in posted):
@@ -189,8 +260,9 @@ class WarrantyClaim(models.Model):
             else:
                 claim.reimbursement_state = "invoiced"
 
-    @api.depends("amount_accepted", "state", "invoice_ids.amount_residual", "invoice_ids.amount_total",
-                 "invoice_ids.state")
+    @api.depends(
+        "amount_accepted", "state", "invoice_ids.amount_residual", "invoice_ids.amount_total", "invoice_ids.state"
+    )
     def _compute_amount_paid(self):
         # A grouped invoice is paid for each claim in proportion to its share of the total. Each
         # invoice's lines are summed per claim once: filtering them for every claim made paying an
@@ -213,9 +285,9 @@ class WarrantyClaim(models.Model):
         invoiced = self._get_invoiced_by_line()
         for claim in self:
             decided = claim.state in ("accepted", "partially_accepted", "paid")
-            claim.amount_to_invoice = sum(
-                line.amount_accepted - invoiced[line.id] for line in claim.line_ids
-            ) if decided else 0.0
+            claim.amount_to_invoice = (
+                sum(line.amount_accepted - invoiced[line.id] for line in claim.line_ids) if decided else 0.0
+            )
 
     @api.depends("date_paid", "submission_date")
     def _compute_days_to_payment(self):
@@ -229,8 +301,9 @@ class WarrantyClaim(models.Model):
     def _compute_acceptance_rate(self):
         for claim in self:
             decided = claim.state in ("accepted", "partially_accepted", "rejected", "paid")
-            claim.acceptance_rate = 100.0 * claim.amount_accepted / claim.amount_claimed \
-                if decided and claim.amount_claimed else 0.0
+            claim.acceptance_rate = (
+                100.0 * claim.amount_accepted / claim.amount_claimed if decided and claim.amount_claimed else 0.0
+            )
 
     @api.depends("repair_date", "manufacturer_id")
     def _compute_deadline_date(self):
@@ -257,13 +330,20 @@ class WarrantyClaim(models.Model):
         # check_company on a many2many passes when one of the records fits: each code must. sudo: the codes of
         # another company are exactly those the user cannot read
         for claim in self.sudo():
-            foreign = claim.defect_code_ids.filtered(lambda code: code.company_id not in (claim.company_id, code.browse()))
+            foreign = claim.defect_code_ids.filtered(
+                lambda code, claim=claim: code.company_id not in (claim.company_id, code.browse())
+            )
             if foreign:
-                raise ValidationError(_(
-                    "Defect code %(code)s belongs to %(company)s: claim %(name)s of %(claim_company)s uses its own "
-                    "company's codes.", code=foreign[0].code, company=foreign[0].company_id.name, name=claim.name,
-                    claim_company=claim.company_id.name,
-                ))
+                raise ValidationError(
+                    _(
+                        "Defect code %(code)s belongs to %(company)s: claim %(name)s of %(claim_company)s uses its own "
+                        "company's codes.",
+                        code=foreign[0].code,
+                        company=foreign[0].company_id.name,
+                        name=claim.name,
+                        claim_company=claim.company_id.name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -286,7 +366,7 @@ class WarrantyClaim(models.Model):
                 to_name[vals["manufacturer_id"]].append(vals)
         for manufacturer_id, manufacturer_vals in to_name.items():
             sequence = self.env["res.partner"].browse(manufacturer_id)._get_warranty_claim_sequence()
-            for vals, name in zip(manufacturer_vals, sequence._next_batch(len(manufacturer_vals))):
+            for vals, name in zip(manufacturer_vals, sequence._next_batch(len(manufacturer_vals)), strict=False):
                 vals["name"] = name
         return super().create(vals_list)
 
@@ -301,8 +381,10 @@ class WarrantyClaim(models.Model):
 
     def action_submit(self):
         """Send the claim to the manufacturer: complete, on time (or overridden), parts set aside."""
-        self._check_group("warranty_service.group_warranty_workshop",
-                          _("Only the workshop or a Warranty Manager submits warranty claims."))
+        self._check_group(
+            "warranty_service.group_warranty_workshop",
+            _("Only the workshop or a Warranty Manager submits warranty claims."),
+        )
         today = fields.Date.context_today(self)
         is_manager = self._is_warranty_manager()
         for claim in self:
@@ -316,22 +398,30 @@ class WarrantyClaim(models.Model):
             if not claim.causal_part_id:
                 missing.append(_("the causal part"))
             if missing:
-                raise UserError(_(
-                    "Claim %(name)s is incomplete: add %(missing)s before submitting it.",
-                    name=claim.name, missing=", ".join(missing),
-                ))
+                raise UserError(
+                    _(
+                        "Claim %(name)s is incomplete: add %(missing)s before submitting it.",
+                        name=claim.name,
+                        missing=", ".join(missing),
+                    )
+                )
             if claim.deadline_date and claim.deadline_date < today:
                 if not (claim.late_reason or "").strip():
-                    raise UserError(_(
-                        "Claim %(name)s is past its deadline (%(deadline)s): a Warranty Manager must enter the "
-                        "reason for the late submission.",
-                        name=claim.name, deadline=format_date(self.env, claim.deadline_date),
-                    ))
+                    raise UserError(
+                        _(
+                            "Claim %(name)s is past its deadline (%(deadline)s): a Warranty Manager must enter the "
+                            "reason for the late submission.",
+                            name=claim.name,
+                            deadline=format_date(self.env, claim.deadline_date),
+                        )
+                    )
                 if not is_manager:
-                    raise AccessError(_(
-                        "Claim %(name)s is past its deadline: only a Warranty Manager can submit it late.",
-                        name=claim.name,
-                    ))
+                    raise AccessError(
+                        _(
+                            "Claim %(name)s is past its deadline: only a Warranty Manager can submit it late.",
+                            name=claim.name,
+                        )
+                    )
         self._check_claims_accounting()
         # sudo: the state and the submission date are written by this action only (see _check_write_rights)
         self.sudo().write({"state": "submitted", "submission_date": today})
@@ -350,10 +440,10 @@ class WarrantyClaim(models.Model):
         self._check_decision_rights()
         self._check_decidable()
         lines = self.line_ids
-        self._check_not_below_invoiced({
-            line: line.amount_claimed if line.decision == "pending" else line.amount_accepted for line in lines
-        })
-        pending = lines.filtered(lambda l: l.decision == "pending")
+        self._check_not_below_invoiced(
+            {line: line.amount_claimed if line.decision == "pending" else line.amount_accepted for line in lines}
+        )
+        pending = lines.filtered(lambda line: line.decision == "pending")
         # sudo: decisions are written by the decision actions; the amount follows the decision per line
         pending.sudo().write({"decision": "accepted"})
         self._apply_line_decisions()
@@ -373,62 +463,90 @@ class WarrantyClaim(models.Model):
             # sudo: state and decisions are written by the decision actions only
             claim.sudo().write({"rejection_reason": claim_reason, "state": "rejected"})
             # Every line is rejected; one without a code of its own carries the claim's reason as its code
-            claim.line_ids.filtered(lambda l: not l.rejection_code).sudo().write({"rejection_code": claim_reason})
+            claim.line_ids.filtered(lambda line: not line.rejection_code).sudo().write({"rejection_code": claim_reason})
             claim.line_ids.sudo().write({"decision": "rejected", "amount_accepted": 0.0})
         return True
 
     def action_resubmit(self):
         """Reopen a rejected or partially accepted claim as a new revision, keeping its history."""
-        self._check_group("warranty_service.group_warranty_workshop",
-                          _("Only the workshop or a Warranty Manager corrects and resubmits warranty claims."))
+        self._check_group(
+            "warranty_service.group_warranty_workshop",
+            _("Only the workshop or a Warranty Manager corrects and resubmits warranty claims."),
+        )
         for claim in self:
             if claim.state not in ("rejected", "partially_accepted"):
-                raise UserError(_(
-                    "Only a rejected or partially accepted claim can be resubmitted (%(name)s).", name=claim.name,
-                ))
+                raise UserError(
+                    _(
+                        "Only a rejected or partially accepted claim can be resubmitted (%(name)s).",
+                        name=claim.name,
+                    )
+                )
             if claim.rebill_move_id and claim.rebill_move_id.state != "cancel":
-                raise UserError(_(
-                    "The rejected amount of claim %(name)s was re-billed to the customer (%(invoice)s): cancel or "
-                    "credit that invoice before resubmitting the claim.",
-                    name=claim.name, invoice=claim.rebill_move_id.display_name,
-                ))
+                raise UserError(
+                    _(
+                        "The rejected amount of claim %(name)s was re-billed to the customer (%(invoice)s): cancel or "
+                        "credit that invoice before resubmitting the claim.",
+                        name=claim.name,
+                        invoice=claim.rebill_move_id.display_name,
+                    )
+                )
         for claim in self:
             # The revision's figures stay in the history: the next revision starts from them in draft
             figures = "; ".join(
-                self.env._("%(line)s: %(quantity)s x %(price)s = %(claimed)s, %(decision)s %(accepted)s%(code)s",
-                  line=line.name, quantity=line.quantity, price=line.price_unit, claimed=line.amount_claimed,
-                  decision=line._get_decision_label(), accepted=line.amount_accepted,
-                  code=f" ({line.rejection_code})" if line.rejection_code else "")
+                self.env._(
+                    "%(line)s: %(quantity)s x %(price)s = %(claimed)s, %(decision)s %(accepted)s%(code)s",
+                    line=line.name,
+                    quantity=line.quantity,
+                    price=line.price_unit,
+                    claimed=line.amount_claimed,
+                    decision=line._get_decision_label(),
+                    accepted=line.amount_accepted,
+                    code=f" ({line.rejection_code})" if line.rejection_code else "",
+                )
                 for line in claim.line_ids
             )
-            claim.message_post(body=_(
-                "Revision %(revision)s closed: %(accepted)s accepted of %(claimed)s claimed. %(reason)s "
-                "Lines: %(figures)s",
-                revision=claim.revision, accepted=claim.amount_accepted, claimed=claim.amount_claimed,
-                reason=claim.rejection_reason or "", figures=figures,
-            ))
+            claim.message_post(
+                body=_(
+                    "Revision %(revision)s closed: %(accepted)s accepted of %(claimed)s claimed. %(reason)s "
+                    "Lines: %(figures)s",
+                    revision=claim.revision,
+                    accepted=claim.amount_accepted,
+                    claimed=claim.amount_claimed,
+                    reason=claim.rejection_reason or "",
+                    figures=figures,
+                )
+            )
             # sudo: the life cycle and the revision are written by this action only
-            claim.sudo().write({
-                "state": "draft", "revision": claim.revision + 1, "submission_date": False,
-                "rejection_reason": False,
-            })
+            claim.sudo().write(
+                {
+                    "state": "draft",
+                    "revision": claim.revision + 1,
+                    "submission_date": False,
+                    "rejection_reason": False,
+                }
+            )
         self.line_ids.sudo().write({"decision": "pending", "amount_accepted": 0.0, "rejection_code": False})
         return True
 
     def action_cancel(self):
         """Withdraw the claim: the workshop cancels its drafts, a Warranty Manager a claim already sent."""
-        self._check_group("warranty_service.group_warranty_workshop",
-                          _("Only the workshop or a Warranty Manager cancels warranty claims."))
+        self._check_group(
+            "warranty_service.group_warranty_workshop",
+            _("Only the workshop or a Warranty Manager cancels warranty claims."),
+        )
         for claim in self:
             if claim.state not in ("draft", "submitted", "rejected"):
-                raise UserError(_(
-                    "Claim %(name)s is %(state)s: only a draft, submitted or rejected claim can be cancelled.",
-                    name=claim.name, state=claim._get_state_label(),
-                ))
+                raise UserError(
+                    _(
+                        "Claim %(name)s is %(state)s: only a draft, submitted or rejected claim can be cancelled.",
+                        name=claim.name,
+                        state=claim._get_state_label(),
+                    )
+                )
         if any(claim.state != "draft" for claim in self) and not self._is_warranty_manager():
-            raise AccessError(_(
-                "A claim sent to the manufacturer is withdrawn by a Warranty Manager only: cancel drafts only."
-            ))
+            raise AccessError(
+                _("A claim sent to the manufacturer is withdrawn by a Warranty Manager only: cancel drafts only.")
+            )
         # sudo: the state is written by the actions only
         self.sudo().write({"state": "cancel"})
         return True
@@ -447,14 +565,16 @@ class WarrantyClaim(models.Model):
         if len(company) > 1:
             raise UserError(_("Invoice the claims of one company at a time."))
         if not company.warranty_parts_account_id or not company.warranty_labor_account_id:
-            raise UserError(_(
-                "Set the warranty parts and labour recovery accounts in Warranty > Configuration > Settings first."
-            ))
+            raise UserError(
+                _("Set the warranty parts and labour recovery accounts in Warranty > Configuration > Settings first.")
+            )
         if not company.warranty_accrual_account_id and any(self.mapped("is_accrued")):
-            raise UserError(_(
-                "These claims were booked as owed when submitted: set the claims-to-invoice account in "
-                "Warranty > Configuration > Settings again."
-            ))
+            raise UserError(
+                _(
+                    "These claims were booked as owed when submitted: set the claims-to-invoice account in "
+                    "Warranty > Configuration > Settings again."
+                )
+            )
         moves = self.env["account.move"]
         for manufacturer, claims in self.grouped("manufacturer_id").items():
             moves |= self.env["account.move"].create(claims._prepare_reimbursement_move_vals(manufacturer, invoiced))
@@ -473,24 +593,40 @@ class WarrantyClaim(models.Model):
         self._check_closable()
         company = self.company_id
         if not company.warranty_writeoff_account_id:
-            raise UserError(_("Set the rejected claims write-off account in Warranty > Configuration > Settings first."))
+            raise UserError(
+                _("Set the rejected claims write-off account in Warranty > Configuration > Settings first.")
+            )
         amounts = self._get_amounts_to_close()
         line_vals = []
         for claim in self:
             amount = amounts[claim.id]
             line_vals += [
-                {"name": _("%(name)s: rejected by %(maker)s", name=claim.name, maker=claim.manufacturer_id.name),
-                 "account_id": company.warranty_writeoff_account_id.id, "balance": amount,
-                 "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id},
-                {"name": claim.name, "account_id": company.warranty_accrual_account_id.id, "balance": -amount,
-                 "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id},
+                {
+                    "name": _("%(name)s: rejected by %(maker)s", name=claim.name, maker=claim.manufacturer_id.name),
+                    "account_id": company.warranty_writeoff_account_id.id,
+                    "balance": amount,
+                    "partner_id": claim.manufacturer_id.id,
+                    "warranty_claim_id": claim.id,
+                },
+                {
+                    "name": claim.name,
+                    "account_id": company.warranty_accrual_account_id.id,
+                    "balance": -amount,
+                    "partner_id": claim.manufacturer_id.id,
+                    "warranty_claim_id": claim.id,
+                },
             ]
         move = self._post_warranty_entry("write_off", _("Rejected warranty claims written off"), line_vals)
         for claim in self:
             # sudo: the write-off fields are written by this action only
             claim.sudo().write({"write_off_move_id": move.id, "amount_written_off": amounts[claim.id]})
-            claim.message_post(body=_("%(amount)s rejected by the manufacturer written off (%(entry)s).",
-                                      amount=amounts[claim.id], entry=move.name))
+            claim.message_post(
+                body=_(
+                    "%(amount)s rejected by the manufacturer written off (%(entry)s).",
+                    amount=amounts[claim.id],
+                    entry=move.name,
+                )
+            )
         return True
 
     def action_rebill_customer(self, reason=None):
@@ -506,24 +642,38 @@ class WarrantyClaim(models.Model):
             if not claim.partner_id:
                 raise UserError(_("Claim %(name)s has no customer to re-bill.", name=claim.name))
             # sudo: the Warranty Manager books this one invoice without being an accountant
-            invoice = self.env["account.move"].sudo().create({
-                "move_type": "out_invoice",
-                "partner_id": claim.partner_id.id,
-                "company_id": claim.company_id.id,
-                "invoice_origin": claim.name,
-                "warranty_entry_kind": "rebill",
-                "narration": reason,
-                "invoice_line_ids": [Command.create({
-                    "name": _("%(name)s (%(unit)s): rejected by %(maker)s. %(reason)s", name=claim.name,
-                              unit=claim.lot_id.name or claim.product_id.display_name or "",
-                              maker=claim.manufacturer_id.name, reason=reason),
-                    "quantity": 1,
-                    "price_unit": amounts[claim.id],
-                    # It clears what was booked as owed by the manufacturer
-                    "account_id": claim.company_id.warranty_accrual_account_id.id,
-                    "warranty_claim_id": claim.id,
-                })],
-            })
+            invoice = (
+                self.env["account.move"]
+                .sudo()
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": claim.partner_id.id,
+                        "company_id": claim.company_id.id,
+                        "invoice_origin": claim.name,
+                        "warranty_entry_kind": "rebill",
+                        "narration": reason,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": _(
+                                        "%(name)s (%(unit)s): rejected by %(maker)s. %(reason)s",
+                                        name=claim.name,
+                                        unit=claim.lot_id.name or claim.product_id.display_name or "",
+                                        maker=claim.manufacturer_id.name,
+                                        reason=reason,
+                                    ),
+                                    "quantity": 1,
+                                    "price_unit": amounts[claim.id],
+                                    # It clears what was booked as owed by the manufacturer
+                                    "account_id": claim.company_id.warranty_accrual_account_id.id,
+                                    "warranty_claim_id": claim.id,
+                                }
+                            )
+                        ],
+                    }
+                )
+            )
             # sudo: the re-billing fields are written by this action only
             claim.sudo().write({"rebill_move_id": invoice.id, "rebill_reason": reason})
             invoices |= invoice
@@ -544,10 +694,12 @@ class WarrantyClaim(models.Model):
         """Companies that book claims at submission need all their warranty accounts, before anything is written."""
         for company in self.company_id.filtered("warranty_accrual_account_id"):
             if not company.warranty_parts_account_id or not company.warranty_labor_account_id:
-                raise UserError(_(
-                    "Set the warranty parts and labour recovery accounts in Warranty > Configuration > Settings "
-                    "first: submitted claims are booked on them."
-                ))
+                raise UserError(
+                    _(
+                        "Set the warranty parts and labour recovery accounts in Warranty > Configuration > Settings "
+                        "first: submitted claims are booked on them."
+                    )
+                )
 
     def _get_invoiced_by_line(self, posted_only=False):
         """What is billed of each claim line: invoices and expected credit notes, less their own credit notes."""
@@ -557,8 +709,14 @@ class WarrantyClaim(models.Model):
         domain = [("warranty_claim_line_id", "in", self.line_ids.ids), ("display_type", "=", "product")]
         domain.append(("parent_state", "=", "posted") if posted_only else ("parent_state", "!=", "cancel"))
         # sudo: warranty engineers decide claims without reading the books; only totals come back
-        for line, move_type, subtotal in self.env["account.move.line"].sudo()._read_group(
-            domain, ["warranty_claim_line_id", "move_type"], ["price_subtotal:sum"],
+        for line, move_type, subtotal in (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                domain,
+                ["warranty_claim_line_id", "move_type"],
+                ["price_subtotal:sum"],
+            )
         ):
             invoiced[line.id] += subtotal if move_type in ("out_invoice", "in_refund") else -subtotal
         return invoiced
@@ -568,11 +726,15 @@ class WarrantyClaim(models.Model):
         invoiced = self._get_invoiced_by_line()
         for line, accepted in decisions.items():
             if line.currency_id.compare_amounts(accepted, invoiced[line.id]) < 0:
-                raise UserError(_(
-                    "Claim %(name)s is already invoiced for %(amount)s on %(line)s: issue a credit note on that "
-                    "invoice before recording a lower decision.",
-                    name=line.claim_id.name, amount=invoiced[line.id], line=line.name,
-                ))
+                raise UserError(
+                    _(
+                        "Claim %(name)s is already invoiced for %(amount)s on %(line)s: issue a credit note on that "
+                        "invoice before recording a lower decision.",
+                        name=line.claim_id.name,
+                        amount=invoiced[line.id],
+                        line=line.name,
+                    )
+                )
 
     def _post_submission_accrual(self):
         """Book the claimed amount as owed by the manufacturer (against the recovery income) when it is submitted.
@@ -580,15 +742,25 @@ class WarrantyClaim(models.Model):
         A resubmitted revision books only its difference with what was booked before. Claims invoiced before the
         company booked claims at submission keep being booked at invoicing, so nothing is counted twice.
         """
-        claims = self.filtered(lambda c: c.company_id.warranty_accrual_account_id and (c.is_accrued or not c.invoice_ids))
+        claims = self.filtered(
+            lambda c: c.company_id.warranty_accrual_account_id and (c.is_accrued or not c.invoice_ids)
+        )
         if not claims:
             return
         booked = defaultdict(float)
         # sudo: the engineer who submits keeps no accounting rights; the entry is the company's
-        for claim, account, balance in self.env["account.move.line"].sudo()._read_group(
-            [("warranty_claim_id", "in", claims.ids), ("move_id.warranty_entry_kind", "=", "accrual"),
-             ("parent_state", "=", "posted")],
-            ["warranty_claim_id", "account_id"], ["balance:sum"],
+        for claim, account, balance in (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("warranty_claim_id", "in", claims.ids),
+                    ("move_id.warranty_entry_kind", "=", "accrual"),
+                    ("parent_state", "=", "posted"),
+                ],
+                ["warranty_claim_id", "account_id"],
+                ["balance:sum"],
+            )
         ):
             booked[claim.id, account.id] -= balance
         for company, company_claims in claims.grouped("company_id").items():
@@ -599,19 +771,34 @@ class WarrantyClaim(models.Model):
                 for line in claim.line_ids:
                     target[company._get_warranty_income_account(line.line_type).id] += line.amount_claimed
                 accounts = set(target) | {
-                    account_id for claim_id, account_id in booked
+                    account_id
+                    for claim_id, account_id in booked
                     if claim_id == claim.id and account_id != accrual_account.id
                 }
                 total = 0.0
                 for account_id in sorted(accounts):
                     delta = claim.currency_id.round(target[account_id] - booked[claim.id, account_id])
                     if not claim.currency_id.is_zero(delta):
-                        line_vals.append({"name": claim.name, "account_id": account_id, "balance": -delta,
-                                          "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id})
+                        line_vals.append(
+                            {
+                                "name": claim.name,
+                                "account_id": account_id,
+                                "balance": -delta,
+                                "partner_id": claim.manufacturer_id.id,
+                                "warranty_claim_id": claim.id,
+                            }
+                        )
                         total += delta
                 if not claim.currency_id.is_zero(total):
-                    line_vals.append({"name": claim.name, "account_id": accrual_account.id, "balance": total,
-                                      "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id})
+                    line_vals.append(
+                        {
+                            "name": claim.name,
+                            "account_id": accrual_account.id,
+                            "balance": total,
+                            "partner_id": claim.manufacturer_id.id,
+                            "warranty_claim_id": claim.id,
+                        }
+                    )
             # sudo: the booking flag is written by the submission only
             company_claims.sudo().is_accrued = True
             if line_vals:
@@ -624,11 +811,13 @@ class WarrantyClaim(models.Model):
         # sudo: engineers submit and accountants close claims; neither edits journals, the entry is the company's
         Move = self.env["account.move"].sudo().with_company(company)
         journal = Move.env["account.journal"].search(
-            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")], limit=1,
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")],
+            limit=1,
         )
         if not journal:
-            raise UserError(_("Company %(company)s has no miscellaneous journal to book warranty claims in.",
-                              company=company.name))
+            raise UserError(
+                _("Company %(company)s has no miscellaneous journal to book warranty claims in.", company=company.name)
+            )
         # The analytic distribution models apply as core applies them, looked up once per account and
         # partner: core's own compute would look them up once per line of these entries
         distributions = {}
@@ -637,21 +826,31 @@ class WarrantyClaim(models.Model):
             key = (vals["account_id"], vals.get("partner_id"))
             if key not in distributions:
                 partner = Partner.browse(key[1])
-                distributions[key] = Move.env["account.analytic.distribution.model"]._get_distribution({
-                    "product_id": False, "product_categ_id": False,
-                    "partner_id": partner.id, "partner_category_id": partner.category_id.ids,
-                    "account_prefix": Account.browse(key[0]).code, "company_id": company.id,
-                }) or False
+                distributions[key] = (
+                    Move.env["account.analytic.distribution.model"]._get_distribution(
+                        {
+                            "product_id": False,
+                            "product_categ_id": False,
+                            "partner_id": partner.id,
+                            "partner_category_id": partner.category_id.ids,
+                            "account_prefix": Account.browse(key[0]).code,
+                            "company_id": company.id,
+                        }
+                    )
+                    or False
+                )
             vals["analytic_distribution"] = distributions[key]
-        move = Move.create({
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "company_id": company.id,
-            "date": fields.Date.context_today(self),
-            "ref": f"{ref}: {', '.join(self.mapped('name'))}"[:250],
-            "warranty_entry_kind": kind,
-            "line_ids": [Command.create(vals) for vals in line_vals],
-        })
+        move = Move.create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "company_id": company.id,
+                "date": fields.Date.context_today(self),
+                "ref": f"{ref}: {', '.join(self.mapped('name'))}"[:250],
+                "warranty_entry_kind": kind,
+                "line_ids": [Command.create(vals) for vals in line_vals],
+            }
+        )
         move.action_post()
         return move.with_env(self.env)
 
@@ -662,27 +861,41 @@ class WarrantyClaim(models.Model):
             raise UserError(_("Close the claims of one company at a time."))
         for claim in self:
             if claim.state not in ("rejected", "partially_accepted", "paid"):
-                raise UserError(_(
-                    "Claim %(name)s has no decided rejection to close (it is %(state)s).",
-                    name=claim.name, state=dict(self._fields["state"]._description_selection(self.env))[claim.state],
-                ))
+                raise UserError(
+                    _(
+                        "Claim %(name)s has no decided rejection to close (it is %(state)s).",
+                        name=claim.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[claim.state],
+                    )
+                )
             if claim.write_off_move_id or (claim.rebill_move_id and claim.rebill_move_id.state != "cancel"):
-                raise UserError(_("The rejected amount of claim %(name)s is already written off or re-billed.",
-                                  name=claim.name))
+                raise UserError(
+                    _("The rejected amount of claim %(name)s is already written off or re-billed.", name=claim.name)
+                )
             if not claim.is_accrued:
-                raise UserError(_(
-                    "Claim %(name)s was not booked when it was submitted (no claims-to-invoice account was set): "
-                    "its rejected amount was never counted as income, there is nothing to write off.",
-                    name=claim.name,
-                ))
+                raise UserError(
+                    _(
+                        "Claim %(name)s was not booked when it was submitted (no claims-to-invoice account was set): "
+                        "its rejected amount was never counted as income, there is nothing to write off.",
+                        name=claim.name,
+                    )
+                )
 
     def _get_amounts_to_close(self):
         """Per claim: what is booked as owed and will never be invoiced to the manufacturer."""
-        balances = dict(self.env["account.move.line"].sudo()._read_group(
-            [("warranty_claim_id", "in", self.ids), ("parent_state", "=", "posted"),
-             ("account_id", "in", self.company_id.warranty_accrual_account_id.ids)],
-            ["warranty_claim_id"], ["balance:sum"],
-        ))
+        balances = dict(
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("warranty_claim_id", "in", self.ids),
+                    ("parent_state", "=", "posted"),
+                    ("account_id", "in", self.company_id.warranty_accrual_account_id.ids),
+                ],
+                ["warranty_claim_id"],
+                ["balance:sum"],
+            )
+        )
         invoiced = self._get_invoiced_by_line(posted_only=True)
         amounts = {}
         for claim in self:
@@ -699,22 +912,34 @@ class WarrantyClaim(models.Model):
         for claim in self:
             company = claim.company_id
             line_vals += [
-                {"name": _("%(name)s: accepted on revision %(revision)s", name=claim.name, revision=claim.revision),
-                 "account_id": company.warranty_writeoff_account_id.id, "balance": -claim.amount_written_off,
-                 "partner_id": claim.manufacturer_id.id, "warranty_claim_id": claim.id},
-                {"name": claim.name, "account_id": company.warranty_accrual_account_id.id,
-                 "balance": claim.amount_written_off, "partner_id": claim.manufacturer_id.id,
-                 "warranty_claim_id": claim.id},
+                {
+                    "name": _("%(name)s: accepted on revision %(revision)s", name=claim.name, revision=claim.revision),
+                    "account_id": company.warranty_writeoff_account_id.id,
+                    "balance": -claim.amount_written_off,
+                    "partner_id": claim.manufacturer_id.id,
+                    "warranty_claim_id": claim.id,
+                },
+                {
+                    "name": claim.name,
+                    "account_id": company.warranty_accrual_account_id.id,
+                    "balance": claim.amount_written_off,
+                    "partner_id": claim.manufacturer_id.id,
+                    "warranty_claim_id": claim.id,
+                },
             ]
-        for company, claims in self.grouped("company_id").items():
+        for claims in self.grouped("company_id").values():
             company_lines = [vals for vals in line_vals if vals["warranty_claim_id"] in claims.ids]
             move = claims._post_warranty_entry("write_off", _("Write-off reversed after resubmission"), company_lines)
             for claim in claims:
-                claim.message_post(body=_("Write-off of %(amount)s reversed (%(entry)s): the resubmitted claim was accepted.",
-                                          amount=claim.amount_written_off, entry=move.name))
+                claim.message_post(
+                    body=_(
+                        "Write-off of %(amount)s reversed (%(entry)s): the resubmitted claim was accepted.",
+                        amount=claim.amount_written_off,
+                        entry=move.name,
+                    )
+                )
         # sudo: the write-off fields are written by the claim's actions only
         self.sudo().write({"write_off_move_id": False, "amount_written_off": 0.0})
-
 
     def _prepare_reimbursement_move_vals(self, manufacturer, invoiced=None):
         """One invoice (or expected credit note) for these claims of ``manufacturer``; a hook for other modules.
@@ -735,17 +960,24 @@ class WarrantyClaim(models.Model):
                     continue
                 # Booked at submission: the invoice turns the claim's "to invoice" into a receivable;
                 # otherwise the income is booked now
-                account = company.warranty_accrual_account_id if claim.is_accrued \
+                account = (
+                    company.warranty_accrual_account_id
+                    if claim.is_accrued
                     else company._get_warranty_income_account(line.line_type)
-                lines.append(Command.create({
-                    "name": f"{claim.name}{reference}: {line.name}",
-                    "quantity": 1,
-                    "price_unit": amount,
-                    "account_id": account.id,
-                    "tax_ids": [Command.clear()],
-                    "warranty_claim_id": claim.id,
-                    "warranty_claim_line_id": line.id,
-                }))
+                )
+                lines.append(
+                    Command.create(
+                        {
+                            "name": f"{claim.name}{reference}: {line.name}",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "account_id": account.id,
+                            "tax_ids": [Command.clear()],
+                            "warranty_claim_id": claim.id,
+                            "warranty_claim_line_id": line.id,
+                        }
+                    )
+                )
         vals = {
             "move_type": move_type,
             "partner_id": manufacturer.id,
@@ -767,15 +999,18 @@ class WarrantyClaim(models.Model):
             if claim.state in ("accepted", "partially_accepted") and claim.reimbursement_state == "paid":
                 claim.sudo().write({"state": "paid", "date_paid": fields.Date.context_today(claim)})
             elif claim.state == "paid" and claim.reimbursement_state != "paid":
-                short = claim.line_ids.filtered(lambda l: l.decision != "accepted")
+                short = claim.line_ids.filtered(lambda line: line.decision != "accepted")
                 claim.sudo().write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
 
     def _check_decidable(self):
         for claim in self:
             if claim.state != "submitted":
-                raise UserError(_(
-                    "Claim %(name)s was not submitted: the manufacturer has nothing to decide.", name=claim.name,
-                ))
+                raise UserError(
+                    _(
+                        "Claim %(name)s was not submitted: the manufacturer has nothing to decide.",
+                        name=claim.name,
+                    )
+                )
 
     def _apply_line_decisions(self):
         """The claim follows its decided lines: all accepted, all rejected, or partially accepted."""
@@ -785,8 +1020,11 @@ class WarrantyClaim(models.Model):
                 vals = {"state": "accepted"}
             elif decisions == {"rejected"}:
                 codes = ", ".join(sorted(set(claim.line_ids.mapped("rejection_code"))))
-                vals = {"state": "rejected", "rejection_reason": claim.rejection_reason or _(
-                    "Every line rejected by the manufacturer (%(codes)s).", codes=codes)}
+                vals = {
+                    "state": "rejected",
+                    "rejection_reason": claim.rejection_reason
+                    or _("Every line rejected by the manufacturer (%(codes)s).", codes=codes),
+                }
             else:
                 vals = {"state": "partially_accepted"}
             # sudo: the state is written by the decision actions only
@@ -798,9 +1036,10 @@ class WarrantyClaim(models.Model):
             raise AccessError(message)
 
     def _check_decision_rights(self):
-        self._check_group("warranty_service.group_warranty_accountant", _(
-            "Only a Warranty Accountant or Manager records the manufacturer's decision on a claim."
-        ))
+        self._check_group(
+            "warranty_service.group_warranty_accountant",
+            _("Only a Warranty Accountant or Manager records the manufacturer's decision on a claim."),
+        )
 
     def _is_warranty_manager(self):
         return self.env.su or self.env.user.has_group("warranty_service.group_warranty_manager")
@@ -813,19 +1052,28 @@ class WarrantyClaim(models.Model):
     def _check_create_rights(self, vals_list):
         """What a user may state when creating a claim: its content, never its life cycle or its money."""
         for vals in vals_list:
-            protected = [name for name in CLAIM_ACTION_FIELDS & set(vals)
-                         if vals[name] and not (name == "state" and vals[name] == "draft")
-                         and not (name == "name" and vals[name] == self.env._("New"))]
+            protected = [
+                name
+                for name in CLAIM_ACTION_FIELDS & set(vals)
+                if vals[name]
+                and not (name == "state" and vals[name] == "draft")
+                and not (name == "name" and vals[name] == self.env._("New"))
+            ]
             if protected:
-                raise AccessError(_(
-                    "A new claim is a draft: %(fields)s are set by its actions (submit, decide, invoice), "
-                    "not by hand.", fields=self._describe_fields(protected),
-                ))
+                raise AccessError(
+                    _(
+                        "A new claim is a draft: %(fields)s are set by its actions (submit, decide, invoice), "
+                        "not by hand.",
+                        fields=self._describe_fields(protected),
+                    )
+                )
             if not vals.get("repair_id") and not self._is_warranty_manager():
-                raise AccessError(_(
-                    "Claims are made from done repairs (Create Warranty Claim on the repair); only a Warranty "
-                    "Manager writes a claim by hand."
-                ))
+                raise AccessError(
+                    _(
+                        "Claims are made from done repairs (Create Warranty Claim on the repair); only a Warranty "
+                        "Manager writes a claim by hand."
+                    )
+                )
 
     def _check_write_rights(self, vals):
         """Who may change what: the model enforces what the form shows (see the README's roles table).
@@ -839,39 +1087,50 @@ class WarrantyClaim(models.Model):
         if not trusted:
             protected = names & (CLAIM_ACTION_FIELDS | CLAIM_FIXED_FIELDS)
             if protected:
-                raise AccessError(_(
-                    "%(fields)s of a warranty claim change only through its actions (submit, decide, resubmit, "
-                    "invoice), not by editing the claim.", fields=self._describe_fields(protected),
-                ))
+                raise AccessError(
+                    _(
+                        "%(fields)s of a warranty claim change only through its actions (submit, decide, resubmit, "
+                        "invoice), not by editing the claim.",
+                        fields=self._describe_fields(protected),
+                    )
+                )
         content = names & CLAIM_CONTENT_FIELDS
         if content:
             sent = self.filtered(lambda c: c.state != "draft")
             if sent:
-                raise UserError(_(
-                    "Claim %(name)s was sent to the manufacturer: its unit, dates and diagnosis (%(fields)s) cannot "
-                    "change any more. Once the manufacturer has decided, correct it with Resubmit.",
-                    name=sent[0].name, fields=self._describe_fields(content),
-                ))
+                raise UserError(
+                    _(
+                        "Claim %(name)s was sent to the manufacturer: its unit, dates and diagnosis (%(fields)s) "
+                        "cannot change any more. Once the manufacturer has decided, correct it with Resubmit.",
+                        name=sent[0].name,
+                        fields=self._describe_fields(content),
+                    )
+                )
             if not trusted:
-                self._check_group("warranty_service.group_warranty_workshop", _(
-                    "Only the workshop or a Warranty Manager prepares warranty claims."
-                ))
+                self._check_group(
+                    "warranty_service.group_warranty_workshop",
+                    _("Only the workshop or a Warranty Manager prepares warranty claims."),
+                )
                 if not self._is_warranty_manager():
                     if "late_reason" in content:
                         raise AccessError(_("Only a Warranty Manager lets a claim go out after its deadline."))
                     from_repair = self.filtered("repair_id")
                     if "repair_date" in content and from_repair:
-                        raise AccessError(_(
-                            "Claim %(name)s takes its repair date from repair %(repair)s: only a Warranty Manager "
-                            "can change it (and with it the claim's deadline).",
-                            name=from_repair[0].name, repair=from_repair[0].repair_id.name,
-                        ))
+                        raise AccessError(
+                            _(
+                                "Claim %(name)s takes its repair date from repair %(repair)s: only a Warranty Manager "
+                                "can change it (and with it the claim's deadline).",
+                                name=from_repair[0].name,
+                                repair=from_repair[0].repair_id.name,
+                            )
+                        )
         if not trusted and "manufacturer_reference" in names:
             for claim in self:
                 if claim.state == "draft":
-                    claim._check_group("warranty_service.group_warranty_workshop", _(
-                        "Only the workshop or a Warranty Manager prepares warranty claims."
-                    ))
+                    claim._check_group(
+                        "warranty_service.group_warranty_workshop",
+                        _("Only the workshop or a Warranty Manager prepares warranty claims."),
+                    )
                 elif claim.state == "cancel":
                     raise UserError(_("Claim %(name)s is cancelled.", name=claim.name))
                 else:

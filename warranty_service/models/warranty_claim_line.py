@@ -11,7 +11,9 @@ LINE_CONTENT_FIELDS = frozenset({
 # The manufacturer's decision: recorded by a Warranty Accountant or Manager while the claim is submitted
 LINE_DECISION_FIELDS = frozenset({"decision", "amount_accepted", "rejection_code"})
 # Computed or related: never written by hand
-LINE_COMPUTED_FIELDS = frozenset({"amount_claimed", "amount_rejected", "company_id", "manufacturer_id", "submission_date"})
+LINE_COMPUTED_FIELDS = frozenset(
+    {"amount_claimed", "amount_rejected", "company_id", "manufacturer_id", "submission_date"}
+)
 
 
 class WarrantyClaimLine(models.Model):
@@ -20,35 +22,44 @@ class WarrantyClaimLine(models.Model):
     _order = "claim_id, sequence, id"
     _check_company_auto = True
 
-    claim_id = fields.Many2one("warranty.claim", string="Claim", required=True, index=True, ondelete="cascade",
-                               check_company=True)
+    claim_id = fields.Many2one(
+        "warranty.claim", string="Claim", required=True, index=True, ondelete="cascade", check_company=True
+    )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="claim_id.currency_id")
     line_type = fields.Selection(
-        [("part", "Part"), ("labor", "Labour"), ("other", "Other")], string="Type", required=True, default="part",
+        [("part", "Part"), ("labor", "Labour"), ("other", "Other")],
+        string="Type",
+        required=True,
+        default="part",
     )
     product_id = fields.Many2one("product.product", string="Product", check_company=True)
     labor_operation_id = fields.Many2one("warranty.labor.operation", string="Labour Operation", check_company=True)
     name = fields.Char(string="Description", required=True)
-    quantity = fields.Float(string="Quantity", required=True, default=1.0, digits="Product Unit of Measure")
+    quantity = fields.Float(required=True, default=1.0, digits="Product Unit of Measure")
     price_unit = fields.Monetary(string="Unit Price", required=True)
     amount_claimed = fields.Monetary(string="Claimed", compute="_compute_amount_claimed", store=True)
     decision = fields.Selection(
         [("pending", "Pending"), ("accepted", "Accepted"), ("partial", "Partially Accepted"), ("rejected", "Rejected")],
-        string="Decision", default="pending", required=True, copy=False, index=True,
+        default="pending",
+        required=True,
+        copy=False,
+        index=True,
         help="The manufacturer's decision on this line.\nPending: not decided yet (Accepted on the claim accepts it "
         "in full).\nAccepted: paid as claimed.\nPartially Accepted: paid less than claimed.\nRejected: 0.00 paid, "
         "with the manufacturer's rejection code.",
     )
-    amount_accepted = fields.Monetary(string="Accepted", copy=False,
-                                      help="What the manufacturer pays for this line; 0.00 means the line is rejected.")
+    amount_accepted = fields.Monetary(
+        string="Accepted", copy=False, help="What the manufacturer pays for this line; 0.00 means the line is rejected."
+    )
     amount_rejected = fields.Monetary(string="Rejected", compute="_compute_amount_rejected", store=True)
     manufacturer_id = fields.Many2one(related="claim_id.manufacturer_id", store=True, string="Manufacturer")
     submission_date = fields.Date(related="claim_id.submission_date", store=True, string="Submitted On")
-    rejection_code = fields.Char(string="Rejection Code", copy=False)
+    rejection_code = fields.Char(copy=False)
     hours_override_reason = fields.Char(
-        string="Hours Over Standard", help="Why more hours than the manufacturer's standard time are claimed.",
+        string="Hours Over Standard",
+        help="Why more hours than the manufacturer's standard time are claimed.",
     )
 
     _sql_constraints = [
@@ -62,7 +73,7 @@ class WarrantyClaimLine(models.Model):
     ]
 
     def init(self):
-        super().init()
+        result = super().init()
         # Lines decided before decisions were explicit: their decision follows from their amounts, once
         self.env.cr.execute("""
             UPDATE warranty_claim_line line
@@ -76,12 +87,16 @@ class WarrantyClaimLine(models.Model):
              WHERE claim.id = line.claim_id AND line.decision = 'pending'
                AND claim.state IN ('accepted', 'partially_accepted', 'rejected', 'paid')
         """)
+        return result
 
     @api.depends("quantity", "price_unit")
     def _compute_amount_claimed(self):
         for line in self:
-            line.amount_claimed = line.currency_id.round(line.quantity * line.price_unit) if line.currency_id \
+            line.amount_claimed = (
+                line.currency_id.round(line.quantity * line.price_unit)
+                if line.currency_id
                 else line.quantity * line.price_unit
+            )
 
     @api.depends("amount_claimed", "amount_accepted", "claim_id.state")
     def _compute_amount_rejected(self):
@@ -91,14 +106,18 @@ class WarrantyClaimLine(models.Model):
 
     @api.constrains("quantity", "labor_operation_id", "hours_override_reason")
     def _check_standard_hours(self):
-        for line in self.filtered(lambda l: l.line_type == "labor" and l.labor_operation_id.standard_hours):
+        for line in self.filtered(lambda line: line.line_type == "labor" and line.labor_operation_id.standard_hours):
             over = line.quantity > line.labor_operation_id.standard_hours
             if over and not (line.hours_override_reason or "").strip():
-                raise ValidationError(_(
-                    "%(line)s: %(hours)s h claimed for a standard time of %(standard)s h. Enter why the standard "
-                    "time was exceeded, or the manufacturer pays the standard time only.",
-                    line=line.name, hours=line.quantity, standard=line.labor_operation_id.standard_hours,
-                ))
+                raise ValidationError(
+                    _(
+                        "%(line)s: %(hours)s h claimed for a standard time of %(standard)s h. Enter why the standard "
+                        "time was exceeded, or the manufacturer pays the standard time only.",
+                        line=line.name,
+                        hours=line.quantity,
+                        standard=line.labor_operation_id.standard_hours,
+                    )
+                )
 
     @api.constrains("quantity", "amount_accepted", "amount_claimed", "decision", "rejection_code")
     def _check_amounts(self):
@@ -107,50 +126,69 @@ class WarrantyClaimLine(models.Model):
                 raise ValidationError(_("%(line)s: a claim line must have a positive quantity.", line=line.name))
             currency = line.currency_id
             if line.amount_accepted < 0 or currency.compare_amounts(line.amount_accepted, line.amount_claimed) > 0:
-                raise ValidationError(_(
-                    "%(line)s: the manufacturer cannot accept %(accepted)s when %(claimed)s was claimed.",
-                    line=line.name, accepted=line.amount_accepted, claimed=line.amount_claimed,
-                ))
+                raise ValidationError(
+                    _(
+                        "%(line)s: the manufacturer cannot accept %(accepted)s when %(claimed)s was claimed.",
+                        line=line.name,
+                        accepted=line.amount_accepted,
+                        claimed=line.amount_claimed,
+                    )
+                )
             zero = currency.is_zero(line.amount_accepted)
             if line.decision == "rejected" and not (line.rejection_code or "").strip():
-                raise ValidationError(_(
-                    "%(line)s: 0.00 accepted means the manufacturer rejected the line; enter its rejection code.",
-                    line=line.name,
-                ))
+                raise ValidationError(
+                    _(
+                        "%(line)s: 0.00 accepted means the manufacturer rejected the line; enter its rejection code.",
+                        line=line.name,
+                    )
+                )
             if line.decision == "rejected" and not zero:
                 raise ValidationError(_("%(line)s: a rejected line is paid 0.00.", line=line.name))
             if line.decision == "pending" and not zero:
-                raise ValidationError(_(
-                    "%(line)s: an amount accepted is a decision; the line cannot stay pending.", line=line.name,
-                ))
+                raise ValidationError(
+                    _(
+                        "%(line)s: an amount accepted is a decision; the line cannot stay pending.",
+                        line=line.name,
+                    )
+                )
             if line.decision == "accepted" and currency.compare_amounts(line.amount_accepted, line.amount_claimed):
-                raise ValidationError(_(
-                    "%(line)s: accepted in full means %(claimed)s accepted, not %(accepted)s.",
-                    line=line.name, claimed=line.amount_claimed, accepted=line.amount_accepted,
-                ))
+                raise ValidationError(
+                    _(
+                        "%(line)s: accepted in full means %(claimed)s accepted, not %(accepted)s.",
+                        line=line.name,
+                        claimed=line.amount_claimed,
+                        accepted=line.amount_accepted,
+                    )
+                )
             if line.decision == "partial" and (
                 zero or currency.compare_amounts(line.amount_accepted, line.amount_claimed) >= 0
             ):
-                raise ValidationError(_(
-                    "%(line)s: partially accepted means more than 0.00 and less than the %(claimed)s claimed.",
-                    line=line.name, claimed=line.amount_claimed,
-                ))
+                raise ValidationError(
+                    _(
+                        "%(line)s: partially accepted means more than 0.00 and less than the %(claimed)s claimed.",
+                        line=line.name,
+                        claimed=line.amount_claimed,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
         claims = self.env["warranty.claim"].browse({vals.get("claim_id") for vals in vals_list if vals.get("claim_id")})
         self._check_claims_draft(claims)
         if not self.env.su:
-            self._check_line_group("warranty_service.group_warranty_workshop",
-                                   _("Only the workshop or a Warranty Manager prepares warranty claims."))
+            self._check_line_group(
+                "warranty_service.group_warranty_workshop",
+                _("Only the workshop or a Warranty Manager prepares warranty claims."),
+            )
             for vals in vals_list:
-                decided = [name for name in LINE_DECISION_FIELDS & set(vals)
-                           if vals[name] and vals[name] != "pending"]
+                decided = [name for name in LINE_DECISION_FIELDS & set(vals) if vals[name] and vals[name] != "pending"]
                 if decided or LINE_COMPUTED_FIELDS & set(vals):
-                    raise AccessError(_(
-                        "A new claim line is not decided yet: the manufacturer's decision is recorded once the "
-                        "claim is submitted."
-                    ))
+                    raise AccessError(
+                        _(
+                            "A new claim line is not decided yet: the manufacturer's decision is recorded once the "
+                            "claim is submitted."
+                        )
+                    )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -160,8 +198,10 @@ class WarrantyClaimLine(models.Model):
         if names & LINE_CONTENT_FIELDS:
             self._check_claims_draft(self.claim_id)
             if not self.env.su:
-                self._check_line_group("warranty_service.group_warranty_workshop",
-                                       _("Only the workshop or a Warranty Manager prepares warranty claims."))
+                self._check_line_group(
+                    "warranty_service.group_warranty_workshop",
+                    _("Only the workshop or a Warranty Manager prepares warranty claims."),
+                )
         if not self.env.su:
             if names & LINE_COMPUTED_FIELDS:
                 raise AccessError(_("The claimed and rejected amounts of a claim line are computed, not written."))
@@ -169,10 +209,13 @@ class WarrantyClaimLine(models.Model):
                 self.claim_id._check_decision_rights()
                 undecidable = self.claim_id.filtered(lambda c: c.state != "submitted")
                 if undecidable:
-                    raise UserError(_(
-                        "Claim %(name)s is not waiting for the manufacturer's decision: its lines' decisions "
-                        "cannot be changed.", name=undecidable[0].name,
-                    ))
+                    raise UserError(
+                        _(
+                            "Claim %(name)s is not waiting for the manufacturer's decision: its lines' decisions "
+                            "cannot be changed.",
+                            name=undecidable[0].name,
+                        )
+                    )
         if self and names & {"decision", "amount_accepted"}:
             # Each group of lines gets the decision and the amount that go together, checked as one
             for lines, line_vals in self._split_decision_vals(vals):
@@ -197,8 +240,10 @@ class WarrantyClaimLine(models.Model):
             if vals["decision"] in ("rejected", "pending"):
                 return [(self, {**vals, "amount_accepted": 0.0})]
             if vals["decision"] == "accepted":
-                return [(lines, {**vals, "amount_accepted": amount})
-                        for amount, lines in self.grouped("amount_claimed").items()]
+                return [
+                    (lines, {**vals, "amount_accepted": amount})
+                    for amount, lines in self.grouped("amount_claimed").items()
+                ]
             return [(self, vals)]
         by_decision = defaultdict(lambda: self.browse())
         for line in self:
@@ -227,8 +272,10 @@ class WarrantyClaimLine(models.Model):
     def _check_claims_draft(self, claims):
         sent = claims.filtered(lambda c: c.state != "draft")
         if sent:
-            raise UserError(_(
-                "Claim %(name)s was sent to the manufacturer: its lines cannot be added, changed or deleted any "
-                "more. Once the manufacturer has decided, correct it with Resubmit (a new revision).",
-                name=sent[0].name,
-            ))
+            raise UserError(
+                _(
+                    "Claim %(name)s was sent to the manufacturer: its lines cannot be added, changed or deleted any "
+                    "more. Once the manufacturer has decided, correct it with Resubmit (a new revision).",
+                    name=sent[0].name,
+                )
+            )

@@ -25,19 +25,23 @@ class ClaimIntegrityCommon(ClaimCommon):
 
     @staticmethod
     def _lines(claim):
-        return claim.line_ids.filtered(lambda l: l.line_type == "part"), claim.line_ids.filtered(lambda l: l.line_type == "labor")
+        part = claim.line_ids.filtered(lambda line: line.line_type == "part")
+        return part, claim.line_ids.filtered(lambda line: line.line_type == "labor")
 
 
 @tagged("post_install", "-at_install")
 class TestClaimRights(ClaimIntegrityCommon):
-
     def test_workshop_cannot_decide_nor_write_state_or_money(self):
         claim = self._submitted()
         part, labour = self._lines(claim)
         as_workshop = claim.with_user(self.user_workshop)
-        with self.assertRaisesRegex(AccessError, "Only a Warranty Accountant or Manager records the manufacturer's decision"):
+        with self.assertRaisesRegex(
+            AccessError, "Only a Warranty Accountant or Manager records the manufacturer's decision"
+        ):
             as_workshop.action_accept()
-        with self.assertRaisesRegex(AccessError, "Only a Warranty Accountant or Manager records the manufacturer's decision"):
+        with self.assertRaisesRegex(
+            AccessError, "Only a Warranty Accountant or Manager records the manufacturer's decision"
+        ):
             as_workshop.action_reject("Not a factory defect")
         for vals in ({"state": "accepted"}, {"amount_accepted": 6500.0}, {"state": "paid"}):
             with self.assertRaisesRegex(AccessError, "change only through its actions"):
@@ -54,16 +58,26 @@ class TestClaimRights(ClaimIntegrityCommon):
     def test_nobody_writes_the_life_cycle_by_hand(self):
         claim = self._submitted()
         for user in (self.user_manager, self.user_accountant, self.user_workshop):
-            for vals in ({"state": "paid"}, {"submission_date": "2026-07-30"}, {"revision": 3}, {"is_accrued": True},
-                         {"deadline_date": "2026-12-31"}, {"date_paid": "2026-06-11"}, {"name": "TM-WC-99999"}):
+            for vals in (
+                {"state": "paid"},
+                {"submission_date": "2026-07-30"},
+                {"revision": 3},
+                {"is_accrued": True},
+                {"deadline_date": "2026-12-31"},
+                {"date_paid": "2026-06-11"},
+                {"name": "TM-WC-99999"},
+            ):
                 with self.assertRaisesRegex(AccessError, "change only through its actions"):
                     claim.with_user(user).write(vals)
         with self.assertRaisesRegex(AccessError, "change only through its actions"):
             claim.with_user(self.user_manager).write({"repair_id": self._done_repair().id})
         with self.assertRaisesRegex(AccessError, "A new claim is a draft"):
-            self.env["warranty.claim"].with_user(self.user_manager).create({
-                "manufacturer_id": self.manufacturer.id, "state": "accepted",
-            })
+            self.env["warranty.claim"].with_user(self.user_manager).create(
+                {
+                    "manufacturer_id": self.manufacturer.id,
+                    "state": "accepted",
+                }
+            )
         self.assertEqual(claim.state, "submitted")
 
     def test_claims_come_from_repairs(self):
@@ -74,9 +88,14 @@ class TestClaimRights(ClaimIntegrityCommon):
             repair.with_user(self.user_accountant).action_create_warranty_claim()
         claim = self._claim(repair)
         with self.assertRaisesRegex(AccessError, "A new claim line is not decided yet"):
-            self.env["warranty.claim.line"].with_user(self.user_workshop).create({
-                "claim_id": claim.id, "name": "Extra", "price_unit": 10.0, "amount_accepted": 10.0,
-            })
+            self.env["warranty.claim.line"].with_user(self.user_workshop).create(
+                {
+                    "claim_id": claim.id,
+                    "name": "Extra",
+                    "price_unit": 10.0,
+                    "amount_accepted": 10.0,
+                }
+            )
 
     def test_accountant_decides_but_does_not_prepare(self):
         claim = self._claim(self._done_repair())
@@ -105,7 +124,9 @@ class TestClaimRights(ClaimIntegrityCommon):
             sent.with_user(self.user_accountant).action_cancel()
         accepted = self._submitted()
         accepted.with_user(self.user_accountant).action_accept()
-        with self.assertRaisesRegex(UserError, "is Accepted: only a draft, submitted or rejected claim can be cancelled"):
+        with self.assertRaisesRegex(
+            UserError, "is Accepted: only a draft, submitted or rejected claim can be cancelled"
+        ):
             accepted.with_user(self.user_manager).action_cancel()
         self.assertIs(sent.with_user(self.user_manager).action_cancel(), True)
         self.assertEqual(sent.state, "cancel")
@@ -113,19 +134,26 @@ class TestClaimRights(ClaimIntegrityCommon):
 
 @tagged("post_install", "-at_install")
 class TestClaimFrozen(ClaimIntegrityCommon):
-
     def test_lines_of_a_submitted_claim_are_frozen_for_everyone(self):
         claim = self._submitted()
         part, labour = self._lines(claim)
         frozen = "its lines cannot be added, changed or deleted"
         for user in (self.user_workshop, self.user_accountant, self.user_manager):
-            for vals in ({"price_unit": 3000.0}, {"quantity": 20}, {"name": "Engine"}, {"line_type": "other"},
-                         {"product_id": self.van.id}, {"labor_operation_id": self.operation_test.id}):
+            for vals in (
+                {"price_unit": 3000.0},
+                {"quantity": 20},
+                {"name": "Engine"},
+                {"line_type": "other"},
+                {"product_id": self.van.id},
+                {"labor_operation_id": self.operation_test.id},
+            ):
                 with self.assertRaisesRegex(UserError, frozen):
                     part.with_user(user).write(vals)
             as_user = claim.with_user(user)
             with self.assertRaisesRegex(UserError, frozen):
-                as_user.write({"line_ids": [Command.update(labour.id, {"quantity": 40.0, "hours_override_reason": "x"})]})
+                as_user.write(
+                    {"line_ids": [Command.update(labour.id, {"quantity": 40.0, "hours_override_reason": "x"})]}
+                )
         # The accountant neither creates nor deletes lines at all (access rights)
         for user in (self.user_workshop, self.user_manager):
             as_user = claim.with_user(user)
@@ -139,9 +167,13 @@ class TestClaimFrozen(ClaimIntegrityCommon):
         with self.assertRaisesRegex(UserError, "waits in the warranty returns: ship or scrap it before deleting"):
             part.with_user(self.user_workshop).unlink()
         with self.assertRaisesRegex(UserError, frozen):
-            self.env["warranty.claim.line"].with_user(self.user_workshop).create({
-                "claim_id": claim.id, "name": "Gearbox", "price_unit": 6000.0,
-            })
+            self.env["warranty.claim.line"].with_user(self.user_workshop).create(
+                {
+                    "claim_id": claim.id,
+                    "name": "Gearbox",
+                    "price_unit": 6000.0,
+                }
+            )
         with self.assertRaisesRegex(UserError, "A claim line belongs to its claim"):
             part.with_user(self.user_workshop).claim_id = self._claim(self._done_repair())
         self.assertEqual((claim.amount_claimed, len(claim.line_ids)), (230.0, 2))
@@ -149,9 +181,15 @@ class TestClaimFrozen(ClaimIntegrityCommon):
     def test_unit_and_dates_of_a_submitted_claim_are_frozen(self):
         claim = self._submitted()
         for user in (self.user_workshop, self.user_manager):
-            for vals in ({"repair_date": "2026-06-09"}, {"failure_date": "2026-06-09"}, {"odometer_km": 1},
-                         {"lot_id": self.lot_extended.id}, {"manufacturer_id": self.customer.id},
-                         {"causal_part_id": self.van.id}, {"defect_code_ids": [Command.clear()]}):
+            for vals in (
+                {"repair_date": "2026-06-09"},
+                {"failure_date": "2026-06-09"},
+                {"odometer_km": 1},
+                {"lot_id": self.lot_extended.id},
+                {"manufacturer_id": self.customer.id},
+                {"causal_part_id": self.van.id},
+                {"defect_code_ids": [Command.clear()]},
+            ):
                 with self.assertRaisesRegex(UserError, "was sent to the manufacturer: its unit, dates and diagnosis"):
                     claim.with_user(user).write(vals)
 
@@ -178,9 +216,17 @@ class TestClaimFrozen(ClaimIntegrityCommon):
 
     def test_repair_date_comes_from_the_repair(self):
         repair = self._done_repair()
-        claim = self.env["warranty.claim"].with_user(self.user_workshop).create({
-            **repair._prepare_warranty_claim_vals(), "repair_date": "2026-09-01", "registration_id": False,
-        })
+        claim = (
+            self.env["warranty.claim"]
+            .with_user(self.user_workshop)
+            .create(
+                {
+                    **repair._prepare_warranty_claim_vals(),
+                    "repair_date": "2026-09-01",
+                    "registration_id": False,
+                }
+            )
+        )
         self.assertEqual(str(claim.repair_date), "2026-06-02", "the repair's date, not the one sent")
         self.assertEqual(str(claim.deadline_date), "2026-07-02")
         self.assertEqual(claim.registration_id, self.registration, "the repair's registration")
@@ -206,12 +252,13 @@ class TestClaimFrozen(ClaimIntegrityCommon):
 
 @tagged("post_install", "-at_install")
 class TestClaimDecisions(ClaimIntegrityCommon):
-
     def test_zero_accepted_is_a_rejection_with_a_code(self):
         claim = self._submitted()
         part, labour = self._lines(claim)
         as_accountant = part.with_user(self.user_accountant)
-        with self.assertRaisesRegex(ValidationError, "0.00 accepted means the manufacturer rejected the line; enter its rejection code"):
+        with self.assertRaisesRegex(
+            ValidationError, "0.00 accepted means the manufacturer rejected the line; enter its rejection code"
+        ):
             as_accountant.amount_accepted = 0.0
         as_accountant.write({"amount_accepted": 0.0, "rejection_code": "R-WEAR"})
         self.assertEqual(part.decision, "rejected")
@@ -266,7 +313,6 @@ class TestClaimDecisions(ClaimIntegrityCommon):
 
 @tagged("post_install", "-at_install")
 class TestClaimActionsAndCompanies(ClaimIntegrityCommon):
-
     def test_actions_return_values_and_check_their_start(self):
         claim = self._claim(self._done_repair())
         as_workshop = claim.with_user(self.user_workshop)
@@ -293,9 +339,13 @@ class TestClaimActionsAndCompanies(ClaimIntegrityCommon):
 
     def test_related_records_of_the_claims_company(self):
         other = self.env["res.company"].create({"name": "Other Dealer"})
-        foreign_code = self.env["warranty.defect.code"].create({
-            "code": "O-1", "name": "Other company's code", "company_id": other.id,
-        })
+        foreign_code = self.env["warranty.defect.code"].create(
+            {
+                "code": "O-1",
+                "name": "Other company's code",
+                "company_id": other.id,
+            }
+        )
         foreign_part = self.env["product.product"].create({"name": "Other part", "company_id": other.id})
         foreign_maker = self.env["res.partner"].create({"name": "Other Motors", "company_id": other.id})
         claim = self._claim(self._done_repair())

@@ -9,7 +9,14 @@ class WarrantyClaimImport(models.TransientModel):
     _inherit = "warranty.csv.import.mixin"
     _description = "Import a Manufacturer's Decision File"
     # The columns the manufacturer's decision file must have; the README documents them
-    _csv_columns = ["claim_number", "revision", "line_ref", "accepted_amount", "rejection_code", "manufacturer_reference"]
+    _csv_columns = [
+        "claim_number",
+        "revision",
+        "line_ref",
+        "accepted_amount",
+        "rejection_code",
+        "manufacturer_reference",
+    ]
     _csv_label = "decision file"
 
     row_ids = fields.One2many("warranty.claim.import.row", "wizard_id", string="Rows")
@@ -26,10 +33,18 @@ class WarrantyClaimImport(models.TransientModel):
         claims = self.row_ids.claim_id
         for row in self.row_ids:
             # The decision follows the amount: 0.00 rejected, the claimed amount accepted, partial in between
-            row.claim_line_id.write({"amount_accepted": row.accepted_amount, "rejection_code": row.rejection_code or False})
+            row.claim_line_id.write(
+                {"amount_accepted": row.accepted_amount, "rejection_code": row.rejection_code or False}
+            )
         for claim in claims:
-            reference = next((row.manufacturer_reference for row in self.row_ids
-                              if row.claim_id == claim and row.manufacturer_reference), False)
+            reference = next(
+                (
+                    row.manufacturer_reference
+                    for row in self.row_ids
+                    if row.claim_id == claim and row.manufacturer_reference
+                ),
+                False,
+            )
             if reference:
                 claim.manufacturer_reference = reference
             if all(line.decision == "rejected" for line in claim.line_ids):
@@ -59,23 +74,39 @@ class WarrantyClaimImport(models.TransientModel):
         except ValueError:
             return _("The revision or the accepted amount is not a number.")
         if revision != claim.revision:
-            return _("Claim %(number)s is at revision %(current)s, the file decides revision %(revision)s.",
-                     number=claim.name, current=claim.revision, revision=revision)
-        line = claim.line_ids.filtered(lambda l: str(l.id) == vals["line_ref"])
+            return _(
+                "Claim %(number)s is at revision %(current)s, the file decides revision %(revision)s.",
+                number=claim.name,
+                current=claim.revision,
+                revision=revision,
+            )
+        line = claim.line_ids.filtered(lambda claim_line: str(claim_line.id) == vals["line_ref"])
         if not line:
             return _("Claim %(number)s has no line %(ref)s.", number=claim.name, ref=vals["line_ref"] or "-")
         vals.update(claim_line_id=line.id, accepted_amount=accepted)
         if (claim.id, line.id) in seen:
             return _("Line %(ref)s of claim %(number)s is decided twice in the file.", ref=line.id, number=claim.name)
         seen.add((claim.id, line.id))
-        if accepted < 0 or float_compare(accepted, line.amount_claimed, precision_rounding=claim.currency_id.rounding) > 0:
-            return _("%(accepted)s accepted on line %(ref)s of claim %(number)s, where %(claimed)s was claimed.",
-                     accepted=accepted, ref=line.id, number=claim.name, claimed=line.amount_claimed)
+        if (
+            accepted < 0
+            or float_compare(accepted, line.amount_claimed, precision_rounding=claim.currency_id.rounding) > 0
+        ):
+            return _(
+                "%(accepted)s accepted on line %(ref)s of claim %(number)s, where %(claimed)s was claimed.",
+                accepted=accepted,
+                ref=line.id,
+                number=claim.name,
+                claimed=line.amount_claimed,
+            )
         # 0.00 accepted is a rejection, and a rejection is the manufacturer's, with its code: without one the
         # row is more likely a mistake than a decision
         if claim.currency_id.is_zero(accepted) and not vals["rejection_code"]:
-            return _("Line %(ref)s of claim %(number)s is accepted at 0.00 without a rejection code: a rejected "
-                     "line needs the manufacturer's rejection code.", ref=line.id, number=claim.name)
+            return _(
+                "Line %(ref)s of claim %(number)s is accepted at 0.00 without a rejection code: a rejected "
+                "line needs the manufacturer's rejection code.",
+                ref=line.id,
+                number=claim.name,
+            )
         return False
 
     def _check_file(self, row_values):
@@ -87,13 +118,21 @@ class WarrantyClaimImport(models.TransientModel):
         errors = []
         for claim_id, line_ids in decided_lines.items():
             claim = self.env["warranty.claim"].browse(claim_id)
-            missing = claim.line_ids.filtered(lambda line: line.id not in line_ids)
+            missing = claim.line_ids.filtered(lambda line, line_ids=line_ids: line.id not in line_ids)
             if missing:
-                errors.append({
-                    "row_number": 0, "claim_number": claim.name, "line_ref": str(missing[0].id), "status": "error",
-                    "message": _("Line %(ref)s of claim %(claim)s has no decision in the file.",
-                                 ref=missing[0].id, claim=claim.name),
-                })
+                errors.append(
+                    {
+                        "row_number": 0,
+                        "claim_number": claim.name,
+                        "line_ref": str(missing[0].id),
+                        "status": "error",
+                        "message": _(
+                            "Line %(ref)s of claim %(claim)s has no decision in the file.",
+                            ref=missing[0].id,
+                            claim=claim.name,
+                        ),
+                    }
+                )
         return errors
 
 
@@ -108,5 +147,5 @@ class WarrantyClaimImportRow(models.TransientModel):
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
     claim_line_id = fields.Many2one("warranty.claim.line")
     accepted_amount = fields.Float(string="Accepted")
-    rejection_code = fields.Char(string="Rejection Code")
-    manufacturer_reference = fields.Char(string="Manufacturer Reference")
+    rejection_code = fields.Char()
+    manufacturer_reference = fields.Char()
