@@ -18,6 +18,10 @@ def test_second_company_neither_reads_nor_uses_the_first_company_registration(od
     tag = uuid.uuid4().hex[:6].upper()
     company1 = odoo.call("res.users", "read", [odoo.uid], ["company_id"])[0]["company_id"][0]
     company2 = odoo.call("res.company", "create", {"name": f"E2E Dealer Two {tag}"})
+    # A company made over RPC has no warehouse yet: the second dealer's workshop needs one (its repair operation type)
+    odoo.call("res.users", "write", [odoo.uid], {"company_ids": [(4, company2)]})
+    odoo.call("stock.warehouse", "create", {"name": f"E2E Two {tag}", "code": tag[:5], "company_id": company2},
+              context={"allowed_company_ids": [company2, company1]})
     login = f"e2e-two-{tag.lower()}"
     odoo.call(
         "res.users",
