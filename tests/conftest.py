@@ -6,6 +6,7 @@ import http.cookiejar
 import itertools
 import json
 import os
+import threading
 import urllib.request
 import xmlrpc.client
 
@@ -25,6 +26,11 @@ class OdooClient:
 
     def call(self, model, method, *args, **kwargs):
         return self._models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+    def call_alone(self, model, method, *args, **kwargs):
+        """``call`` on a connection of its own: a ServerProxy is not shared between threads."""
+        proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
+        return proxy.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
 
     def call_json(self, model, method, *args, **kwargs):
         payload = {
@@ -66,3 +72,27 @@ def odoo():
         os.environ["ODOO_URL"], os.environ["ODOO_DB"],
         os.environ.get("ODOO_LOGIN", "admin"), os.environ.get("ODOO_PASSWORD", "admin"),
     )
+
+
+def race(calls):
+    """Run ``calls`` at once, one thread each, lined up on a barrier.
+
+    Returns [("ok", result) | ("refused", fault message)] in the order of ``calls``.
+    """
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            results[index] = ("ok", call())
+        except xmlrpc.client.Fault as fault:
+            results[index] = ("refused", fault.faultString)
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert all(result is not None for result in results), f"a call did not finish: {results}"
+    return results

@@ -1,11 +1,10 @@
 """Claims over XML-RPC, as real users: parallel "Create Warranty Claim" clicks, and what a workshop user may not do."""
 import datetime
-import threading
 import uuid
 import xmlrpc.client
 
 import pytest
-from conftest import OdooClient
+from conftest import OdooClient, race
 
 PARALLEL_CALLS = 10
 
@@ -100,41 +99,20 @@ def _done_covered_repair(odoo, maker=None):
 def test_parallel_claims_of_one_repair_make_one_claim(odoo):
     repair = _done_covered_repair(odoo)
     workshop = _user(odoo, "warranty_service.group_warranty_workshop", "Workshop")
-    barrier = threading.Barrier(PARALLEL_CALLS)
-    results = [None] * PARALLEL_CALLS
-
-    def click(index):
-        # One connection per thread: a ServerProxy is not shared between threads
-        proxy = xmlrpc.client.ServerProxy(f"{workshop.url}/xmlrpc/2/object", allow_none=True)
-        barrier.wait()
-        try:
-            results[index] = proxy.execute_kw(
-                workshop.db,
-                workshop.uid,
-                workshop.password,
-                "repair.order",
-                "action_create_warranty_claim",
-                [[repair]],
-                {},
-            )
-        except xmlrpc.client.Fault as fault:
-            results[index] = fault
-
-    threads = [threading.Thread(target=click, args=(index,)) for index in range(PARALLEL_CALLS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
+    outcomes = race([
+        lambda: workshop.call_alone("repair.order", "action_create_warranty_claim", [repair])
+        for _index in range(PARALLEL_CALLS)
+    ])
 
     claims = odoo.call("warranty.claim", "search_read", [("repair_id", "=", repair)], ["state"])
     assert len(claims) == 1, f"one claim per repair, got {len(claims)}"
-    winners = [result for result in results if isinstance(result, dict)]
-    losers = [result for result in results if isinstance(result, xmlrpc.client.Fault)]
+    winners = [result for outcome, result in outcomes if outcome == "ok"]
+    losers = [message for outcome, message in outcomes if outcome == "refused"]
     assert len(winners) == 1 and winners[0]["res_id"] == claims[0]["id"]
-    assert len(losers) == PARALLEL_CALLS - 1, results
-    for fault in losers:
-        assert "already has a warranty claim" in fault.faultString, fault.faultString
-        assert "Traceback" not in fault.faultString, "a clean message, not a server error"
+    assert len(losers) == PARALLEL_CALLS - 1, outcomes
+    for message in losers:
+        assert "already has a warranty claim" in message, message
+        assert "Traceback" not in message, "a clean message, not a server error"
 
 
 def test_first_claims_of_a_manufacturer_in_parallel_get_distinct_numbers(odoo):
@@ -142,31 +120,11 @@ def test_first_claims_of_a_manufacturer_in_parallel_get_distinct_numbers(odoo):
     maker = _manufacturer(odoo, uuid.uuid4().hex[:6].upper())
     repairs = [_done_covered_repair(odoo, maker=maker) for _index in range(4)]
     workshop = _user(odoo, "warranty_service.group_warranty_workshop", "Workshop")
-    barrier = threading.Barrier(len(repairs))
-    results = [None] * len(repairs)
-
-    def click(index):
-        proxy = xmlrpc.client.ServerProxy(f"{workshop.url}/xmlrpc/2/object", allow_none=True)
-        barrier.wait()
-        try:
-            results[index] = proxy.execute_kw(
-                workshop.db,
-                workshop.uid,
-                workshop.password,
-                "repair.order",
-                "action_create_warranty_claim",
-                [[repairs[index]]],
-                {},
-            )
-        except xmlrpc.client.Fault as fault:
-            results[index] = fault
-
-    threads = [threading.Thread(target=click, args=(index,)) for index in range(len(repairs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert all(isinstance(result, dict) for result in results), results
+    outcomes = race([
+        lambda repair=repair: workshop.call_alone("repair.order", "action_create_warranty_claim", [repair])
+        for repair in repairs
+    ])
+    assert all(outcome == "ok" for outcome, _result in outcomes), outcomes
     claims = odoo.call("warranty.claim", "search_read", [("repair_id", "in", repairs)], ["name"])
     names = sorted(claim["name"] for claim in claims)
     assert len(names) == len(repairs) and len(set(names)) == len(repairs), names

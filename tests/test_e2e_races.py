@@ -2,11 +2,10 @@
 database transaction, lined up by a barrier. Each path must have exactly one winner; the others
 are refused in words (after Odoo's own retry of a serialization failure) and leave nothing behind.
 """
-import threading
 import uuid
-import xmlrpc.client
 
 import pytest
+from conftest import race
 
 RACERS = 3
 
@@ -24,27 +23,6 @@ def _user(odoo, tag, role, *groups):
         "groups_id": [(6, 0, [_group_id(odoo, group) for group in groups])],
     })
     return type(odoo)(odoo.url, odoo.db, login, password)
-
-
-def _race(calls):
-    """Run ``calls`` at once, one thread each; returns [("ok", result) | ("refused", message)] in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = ("ok", call())
-        except xmlrpc.client.Fault as fault:
-            results[index] = ("refused", fault.faultString)
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert all(result is not None for result in results), f"a call did not finish: {results}"
-    return results
 
 
 def _one_winner(results):
@@ -92,7 +70,7 @@ def test_parallel_approvals_make_one_transfer_and_one_rfq(odoo, warehouse):
     )
     assert requester.call("warranty.part.requisition", "action_submit", [requisition_id]) is True
 
-    results = _race([
+    results = race([
         lambda clerk=clerk: clerk.call("warranty.part.requisition", "action_approve", [requisition_id])
         for clerk in clerks
     ])
@@ -134,7 +112,7 @@ def test_parallel_lending_of_one_loaner(odoo, warehouse):
         for master, unit_id in zip(masters, unit_ids, strict=True)
     ]
 
-    results = _race([
+    results = race([
         lambda master=master, repair_id=repair_id: master.call("repair.order", "action_lend_loaner", [repair_id])
         for master, repair_id in zip(masters, repair_ids, strict=True)
     ])
@@ -184,7 +162,7 @@ def test_parallel_campaign_work_on_one_unit(odoo, warehouse):
         for master in masters
     ]
 
-    results = _race([
+    results = race([
         lambda master=master, repair_id=repair_id: master.call("repair.order", "action_add_campaign_work", [repair_id])
         for master, repair_id in zip(masters, repair_ids, strict=True)
     ])
