@@ -235,7 +235,20 @@ class RepairOrder(models.Model):
             ],
             ["lot_id"],
         ).lot_id
+        lent = self.sudo().search_fetch(
+            [("loaner_lot_id", "in", planned.loaner_lot_id.ids), ("loaner_state", "=", "lent")],
+            ["name", "loaner_lot_id"],
+        )
         for repair in planned:
+            out_on = lent.filtered(lambda other, repair=repair: other.loaner_lot_id == repair.loaner_lot_id)[:1]
+            if repair.loaner_lot_id not in in_fleet and out_on:
+                raise ValidationError(
+                    _(
+                        "Loaner %(serial)s is lent on repair %(repair)s: choose another unit of the fleet.",
+                        serial=repair.loaner_lot_id.name,
+                        repair=out_on.name,
+                    )
+                )
             if repair.loaner_lot_id not in in_fleet:
                 raise ValidationError(
                     _(

@@ -244,3 +244,12 @@ class TestFloorRules(RequisitionCommon):
             repair.with_user(self.user_workshop).loaner_lot_id = self.lot_extended
         self.assertRaises(ValidationError, repair.write, {"loaner_lot_id": self.lot_extended.id})
         self.assertRaises(UserError, repair.action_lend_loaner)
+        # A loaner out with another customer is named as such
+        loaner = self._create_lots(self.saw, "LOANER-FLOOR-R")
+        self.env["stock.quant"]._update_available_quantity(
+            self.saw, repair._get_loaner_location(), 1, lot_id=loaner,
+        )
+        other = self._repair(self.lot_extended, loaner_lot_id=loaner.id)
+        other.action_lend_loaner()
+        with self.assertRefused(f"Loaner LOANER-FLOOR-R is lent on repair {other.name}"):
+            repair.loaner_lot_id = loaner
