@@ -4,7 +4,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 
 REPAIR_COVERAGE_SELECTION = [
     ("manufacturer", "Manufacturer Warranty"),
@@ -72,7 +72,9 @@ class RepairOrder(models.Model):
     # Loaner: a substitute unit lent to the customer while the repair lasts
     loaner_lot_id = fields.Many2one(
         "stock.lot", string="Loaner Unit", check_company=True, tracking=True, copy=False,
-        domain="[('product_id.tracking', '=', 'serial')]",
+        # Only units waiting in a loaner fleet: a customer's unit is never offered (checked on save too)
+        domain="[('product_id.tracking', '=', 'serial'), ('quant_ids', 'any', [('location_id.warranty_loaner_fleet', "
+        "'=', True), ('quantity', '>', 0)])]",
         help="A unit of the loaner fleet lent to the customer while the repair lasts.",
     )
     loaner_date_out = fields.Datetime(string="Loaner Out", readonly=True, copy=False)
@@ -217,6 +219,44 @@ class RepairOrder(models.Model):
         for repair in self.filtered("loaner_lot_id"):
             if repair.loaner_lot_id == repair.lot_id:
                 raise ValidationError(_("A unit cannot be its own loaner (%(serial)s).", serial=repair.lot_id.name))
+
+    @api.constrains("loaner_lot_id")
+    def _check_loaner_in_fleet(self):
+        # The rule of the field's domain: a loaner is chosen from the fleet, so the mistake is told when
+        # the unit is chosen, not at Lend Loaner. sudo: where the unit stands is read for every workshop user
+        planned = self.filtered(lambda r: r.loaner_lot_id and r.loaner_state == "planned")
+        if not planned:
+            return
+        in_fleet = self.env["stock.quant"].sudo().search_fetch(
+            [
+                ("lot_id", "in", planned.loaner_lot_id.ids),
+                ("location_id.warranty_loaner_fleet", "=", True),
+                ("quantity", ">", 0),
+            ],
+            ["lot_id"],
+        ).lot_id
+        lent = self.sudo().search_fetch(
+            [("loaner_lot_id", "in", planned.loaner_lot_id.ids), ("loaner_state", "=", "lent")],
+            ["name", "loaner_lot_id"],
+        )
+        for repair in planned:
+            out_on = lent.filtered(lambda other, repair=repair: other.loaner_lot_id == repair.loaner_lot_id)[:1]
+            if repair.loaner_lot_id not in in_fleet and out_on:
+                raise ValidationError(
+                    _(
+                        "Loaner %(serial)s is lent on repair %(repair)s: choose another unit of the fleet.",
+                        serial=repair.loaner_lot_id.name,
+                        repair=out_on.name,
+                    )
+                )
+            if repair.loaner_lot_id not in in_fleet:
+                raise ValidationError(
+                    _(
+                        "%(serial)s is not a unit of the loaner fleet: choose a unit of the fleet (a serial is "
+                        "added to it with Add to Loaner Fleet on its form).",
+                        serial=repair.loaner_lot_id.name,
+                    )
+                )
 
     @api.constrains("warranty_registration_id", "lot_id", "company_id")
     def _check_warranty_registration(self):
@@ -782,8 +822,26 @@ class RepairOrder(models.Model):
         action["context"] = {"default_repair_id": self.id}
         return action
 
+    def action_validate(self):
+        # Core warns "Insufficient Quantity To Repair" when the unit is not in the repair's stock location.
+        # A customer's unit brought in for repair is not the dealer's stock: like core does for products
+        # that are not stored, confirm at once when the serial is in none of the company's internal locations.
+        self.ensure_one()
+        if self.lot_id and self.product_id.is_storable and not self._is_unit_in_stock():
+            if any(move.product_uom_qty < 0 for move in self.move_ids):
+                raise UserError(_("You can not enter negative quantities."))
+            return self._action_repair_confirm()
+        return super().action_validate()
+
+    def action_repair_end(self):
+        # Tell what the claim needs before core's "demand and used quantities differ" question
+        self._check_diagnosis_complete()
+        self._check_campaign_parts_consumed()
+        return super().action_repair_end()
+
     def action_repair_done(self):
         self._check_diagnosis_complete()
+        self._check_campaign_parts_consumed()
         result = super().action_repair_done()
         self.write({"date_done": fields.Datetime.now()})
         # The unit received the campaign work: it is done on the campaign.
@@ -866,6 +924,41 @@ class RepairOrder(models.Model):
                         missing=", ".join(missing),
                     )
                 )
+
+    def _is_unit_in_stock(self):
+        """Whether the repaired serial stands in one of the company's internal locations (dealer's stock)."""
+        self.ensure_one()
+        # sudo: where the unit stands is read for any user confirming the repair
+        return bool(self.env["stock.quant"].sudo().search_count(
+            [
+                ("lot_id", "=", self.lot_id.id),
+                ("location_id.usage", "=", "internal"),
+                ("company_id", "=", self.company_id.id),
+                ("quantity", ">", 0),
+            ],
+            limit=1,
+        ))
+
+    def _check_campaign_parts_consumed(self):
+        # Core cancels the part moves with nothing used when the repair ends: a campaign kit part missing
+        # from stock would silently drop out of the repair and of the manufacturer's claim
+        for repair in self:
+            for move in repair.move_ids.filtered(
+                lambda m: m.warranty_recall_id and m.repair_line_type == "add" and m.state != "cancel"
+            ):
+                if float_compare(move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding) < 0:
+                    raise UserError(
+                        _(
+                            "Repair %(repair)s: the campaign part %(part)s is not there (%(used)s of %(needed)s "
+                            "%(uom)s). Get it from the parts department (Request Parts) and set the used "
+                            "quantity before ending the repair: the campaign's claim needs its kit.",
+                            repair=repair.name,
+                            part=move.product_id.display_name,
+                            used=move.quantity,
+                            needed=move.product_uom_qty,
+                            uom=move.product_uom.name,
+                        )
+                    )
 
     def _check_loaner_rights(self):
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):

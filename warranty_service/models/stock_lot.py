@@ -27,6 +27,11 @@ class StockLot(models.Model):
     )
     warranty_date_expiry = fields.Date(string="Covered Until", compute="_compute_warranty")
     warranty_registration_count = fields.Integer(compute="_compute_warranty")
+    warranty_partner_id = fields.Many2one(
+        "res.partner", string="Owner", compute="_compute_warranty",
+        help="The customer the unit is registered to (the registration in force).",
+    )
+    warranty_repair_count = fields.Integer(string="Repairs", compute="_compute_warranty_repair_count")
 
     warranty_recall_line_ids = fields.One2many(
         "warranty.recall.line", "lot_id", string="Recall Campaigns",
@@ -70,6 +75,16 @@ class StockLot(models.Model):
             lot.warranty_state = registration.state or "none"
             lot.warranty_date_expiry = registration.date_expiry if registration and not registration.is_void else False
             lot.warranty_registration_count = len(by_lot.get(lot.id, []))
+            # The owner of a void registration (returned unit) is no longer the unit's owner
+            lot.warranty_partner_id = registration.partner_id if registration and not registration.is_void else False
+
+    def _compute_warranty_repair_count(self):
+        # One count for the unit's whole history: core's button splits it into "To Do / Done"
+        counts = dict(self.env["repair.order"]._read_group(
+            [("lot_id", "in", self.ids), ("state", "!=", "cancel")], ["lot_id"], ["__count"],
+        )) if self.ids else {}
+        for lot in self:
+            lot.warranty_repair_count = counts.get(lot, 0)
 
     def _search_warranty_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -129,6 +144,22 @@ class StockLot(models.Model):
             move.picked = True
             move._action_done()
         return True
+
+    def action_new_repair(self):
+        """Open a new repair order of this unit, for its owner."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("repair.action_repair_order_form")
+        action.update(
+            views=[(False, "form")],
+            target="current",
+            context={
+                "default_product_id": self.product_id.id,
+                "default_lot_id": self.id,
+                "default_partner_id": self.warranty_partner_id.id,
+                "default_company_id": self.company_id.id or self.env.company.id,
+            },
+        )
+        return action
 
     def action_view_warranty_registrations(self):
         """Open the warranty registrations of this serial."""

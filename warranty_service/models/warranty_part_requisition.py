@@ -66,6 +66,7 @@ class WarrantyPartRequisition(models.Model):
             ("cancel", "Cancelled"),
         ],
         string="Status", default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
+        group_expand="_read_group_expand_state",
         help="Draft: the workshop is writing the request.\n"
         "Submitted: waiting for the parts staff.\n"
         "Approved: the parts are being issued (and bought when missing).\n"
@@ -89,6 +90,9 @@ class WarrantyPartRequisition(models.Model):
         "Manager approves.",
     )
     has_overdue_tools = fields.Boolean(compute="_compute_has_overdue_tools", search="_search_has_overdue_tools")
+    has_tools_to_return = fields.Boolean(
+        compute="_compute_has_tools_to_return", help="Tools were issued and are not all back yet.",
+    )
 
     @api.depends("warehouse_id")
     def _compute_locations(self):
@@ -118,11 +122,23 @@ class WarrantyPartRequisition(models.Model):
         for requisition in self:
             requisition.has_overdue_tools = any(requisition.line_ids.mapped("is_overdue"))
 
+    @api.depends("line_ids.qty_to_return")
+    def _compute_has_tools_to_return(self):
+        for requisition in self:
+            requisition.has_tools_to_return = any(line.qty_to_return > 0 for line in requisition.line_ids)
+
     def _search_has_overdue_tools(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Overdue tools can only be searched as true or false."))
         positive = (operator == "=") == value
         return [("line_ids", "any" if positive else "not any", [("is_overdue", "=", True)])]
+
+    @api.model
+    def _read_group_expand_state(self, states, domain):
+        # The queue's columns in the order of the flow, even when empty; a draft or cancelled column only
+        # when there is something in it (the parts staff's queue never holds the workshop's drafts)
+        shown = set(states) | {"submitted", "approved", "done"}
+        return [state for state, _label in self._fields["state"].selection if state in shown]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -183,6 +199,19 @@ class WarrantyPartRequisition(models.Model):
         self._buy_shortages(pickings)
         self._update_repair_part_locations()
         return True
+
+    def action_open_refuse_wizard(self):
+        """Ask the parts staff why they refuse, then refuse (action_refuse checks it all again)."""
+        self._check_parts_staff()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Refuse Requisition"),
+            "res_model": "warranty.part.requisition.refuse",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
 
     def action_refuse(self):
         """Refuse the request, with the reason written on it."""

@@ -64,6 +64,16 @@ class WarrantyPartRequisitionLine(models.Model):
     is_overdue = fields.Boolean(
         string="Tool Overdue", compute="_compute_is_overdue", search="_search_is_overdue",
     )
+    # Where the parts staff pick the line: the bins its issue is reserved in, and the transfer to validate
+    source_location_id = fields.Many2one(related="requisition_id.source_location_id", string="From")
+    pick_location_names = fields.Char(
+        string="Pick From", compute="_compute_picking",
+        help="The locations (bins) the issue of this line is reserved in; the parts stock until it is reserved.",
+    )
+    picking_id = fields.Many2one(
+        "stock.picking", string="Transfer", compute="_compute_picking",
+        help="The open transfer that issues this line to the workshop (the last one when all are done).",
+    )
 
     _sql_constraints = [
         ("product_qty_positive", "CHECK(product_qty > 0)", "A requisition line must ask for a positive quantity."),
@@ -131,6 +141,30 @@ class WarrantyPartRequisitionLine(models.Model):
                     free.get(line.product_id.id, 0.0), line.product_uom_id or line.product_id.uom_id,
                 )
         (self - self.filtered("requisition_id.source_location_id")).qty_available = 0.0
+
+    @api.depends("requisition_id.name", "product_id")
+    def _compute_display_name(self):
+        # A line opened from Parts to Pick is named in the breadcrumb by its request and product,
+        # not "warranty.part.requisition.line,12"
+        for line in self:
+            line.display_name = (
+                f"{line.requisition_id.name}: {line.product_id.display_name}"
+                if line.product_id else line.requisition_id.name
+            )
+
+    @api.depends("move_ids.picking_id", "move_ids.state", "move_ids.move_line_ids.location_id")
+    def _compute_picking(self):
+        for line in self:
+            issues = line.move_ids.filtered(
+                lambda m, line=line: m.location_dest_id == line.requisition_id.workshop_location_id
+                and m.state != "cancel"
+            )
+            open_issues = issues.filtered(lambda m: m.state != "done")
+            line.picking_id = (open_issues or issues).picking_id[-1:]
+            bins = open_issues.move_line_ids.location_id
+            line.pick_location_names = ", ".join(bins.mapped("display_name")) if bins else (
+                line.requisition_id.source_location_id.display_name if open_issues else False
+            )
 
     @api.depends("line_type", "date_return_expected", "qty_issued", "qty_returned")
     @api.depends_context("date")

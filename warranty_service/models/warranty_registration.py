@@ -108,6 +108,10 @@ class WarrantyRegistration(models.Model):
         "Void: the unit was returned (or the registration cancelled); a new delivery registers it again.",
     )
 
+    # The unit's history, reached from its registration
+    repair_count = fields.Integer(string="Repairs", compute="_compute_history_counts")
+    claim_count = fields.Integer(string="Claims", compute="_compute_history_counts")
+
     _sql_constraints = [
         (
             "date_end_after_start",
@@ -133,6 +137,27 @@ class WarrantyRegistration(models.Model):
             "This serial number already has a warranty registration that is not void in this company.",
         ),
     ]
+
+    def _compute_history_counts(self):
+        # sudo: counted for every reader of the registration; the buttons that open them are shown only to
+        # the roles that may read repairs (workshop, parts) and claims (workshop, accountant)
+        domain = [("lot_id", "in", self.lot_id.ids), ("company_id", "in", self.company_id.ids)]
+        repairs = dict(
+            ((lot.id, company.id), count)
+            for lot, company, count in self.env["repair.order"].sudo()._read_group(
+                [*domain, ("state", "!=", "cancel")], ["lot_id", "company_id"], ["__count"],
+            )
+        ) if self.lot_id else {}
+        claims = dict(
+            ((lot.id, company.id), count)
+            for lot, company, count in self.env["warranty.claim"].sudo()._read_group(
+                domain, ["lot_id", "company_id"], ["__count"],
+            )
+        ) if self.lot_id else {}
+        for registration in self:
+            key = (registration.lot_id.id, registration.company_id.id)
+            registration.repair_count = repairs.get(key, 0)
+            registration.claim_count = claims.get(key, 0)
 
     @api.depends("lot_id")
     def _compute_product_id(self):
@@ -297,6 +322,25 @@ class WarrantyRegistration(models.Model):
             raise UserError(_("Registration %(name)s is already void.", name=already[0].name))
         self._void(_("Voided by %(user)s", user=self.env.user.name))
         return True
+
+    def action_view_repairs(self):
+        """Open the repairs of the registered unit."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("repair.action_repair_order_tree")
+        action["domain"] = [("lot_id", "=", self.lot_id.id), ("company_id", "=", self.company_id.id)]
+        action["context"] = {
+            "default_product_id": self.product_id.id, "default_lot_id": self.lot_id.id,
+            "default_partner_id": self.partner_id.id, "default_company_id": self.company_id.id,
+        }
+        return action
+
+    def action_view_claims(self):
+        """Open the manufacturer claims of the registered unit."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("warranty_service.warranty_claim_action")
+        action["domain"] = [("lot_id", "=", self.lot_id.id), ("company_id", "=", self.company_id.id)]
+        action["context"] = {"create": False}
+        return action
 
     def action_print_certificate(self):
         """Print the warranty certificate for the customer, and keep a trace in the chatter."""

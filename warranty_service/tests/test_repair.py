@@ -1,3 +1,4 @@
+from ast import literal_eval
 from datetime import date
 
 from freezegun import freeze_time
@@ -404,9 +405,16 @@ class TestRepairService(WarrantyRepairCommon):
 
     def test_add_to_fleet_then_lend(self):
         self.env["stock.quant"]._update_available_quantity(self.saw, self.stock_location, 1, lot_id=self.loaner_a)
-        repair = self._repair(self.lot_covered, loaner_lot_id=self.loaner_b.id)
-        with self.assertRefused(r"Loaner LOANER-B is not in the loaner fleet \(WH/Loaner Fleet\)"):
-            repair.action_lend_loaner()
+        repair = self._repair(self.lot_covered)
+        # Told when the unit is chosen, not only at Lend Loaner (issue 17)
+        with self.assertRefused("LOANER-B is not a unit of the loaner fleet"):
+            repair.loaner_lot_id = self.loaner_b
+        with self.assertRefused("LOANER-A is not a unit of the loaner fleet"):
+            self._repair(self.lot_extended, loaner_lot_id=self.loaner_a.id)
+        self.assertNotIn(
+            self.lot_extended, self.env["stock.lot"].search(literal_eval(repair._fields["loaner_lot_id"].domain)),
+            "a customer's unit is not offered as a loaner",
+        )
         with self.assertRefused("Serial number LOANER-B is not in stock: receive it first"):
             self.loaner_b.with_user(self.user_parts).action_add_to_loaner_fleet()
         self.loaner_a.with_user(self.user_parts).action_add_to_loaner_fleet()
@@ -420,8 +428,9 @@ class TestRepairService(WarrantyRepairCommon):
         first = self._repair(self.lot_covered)
         self._stock_loaners(first)
         first.loaner_lot_id = self.loaner_a
-        first.action_lend_loaner()
+        # Both chose the unit while it waited in the fleet; the first to lend it takes it
         second = self._repair(self.lot_extended, loaner_lot_id=self.loaner_a.id)
+        first.action_lend_loaner()
         with self.assertRefused(f"Loaner LOANER-A is already lent on repair {first.name}"):
             second.action_lend_loaner()
         self.assertEqual(second.loaner_state, "planned", "nothing half-done")
@@ -431,8 +440,9 @@ class TestRepairService(WarrantyRepairCommon):
 
     def test_loaner_under_repair_refused(self):
         broken_loaner_repair = self._repair(self.loaner_b, odometer=0)
-        repair = self._repair(self.lot_covered, loaner_lot_id=self.loaner_b.id)
+        repair = self._repair(self.lot_covered)
         self._stock_loaners(repair)
+        repair.loaner_lot_id = self.loaner_b
         with self.assertRefused(f"Loaner LOANER-B is itself under repair \\({broken_loaner_repair.name}\\)"):
             repair.action_lend_loaner()
         with self.assertRefused("A unit cannot be its own loaner"):
