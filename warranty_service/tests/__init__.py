@@ -24,3 +24,4 @@ from . import test_integrity_units
 from . import test_multi_company
 from . import test_integrity_requisition
 from . import test_integrity_links
+from . import test_tour_office
