@@ -240,6 +240,18 @@ class WarrantyClaim(models.Model):
         return [state for state, __ in self._fields["state"].selection if state != "cancel" or state in states]
 
     @api.model
+    def _read_group_fill_results(self, domain, groupby, annoted_aggregates, read_group_result, read_group_order=None):
+        result = super()._read_group_fill_results(
+            domain, groupby, annoted_aggregates, read_group_result, read_group_order=read_group_order
+        )
+        if groupby == "state":
+            # Paid and cancelled claims are closed: folded as core folds its last stages, the board keeps the
+            # claims still moving in view
+            for line in result:
+                line["__fold"] = line.get("state") in ("paid", "cancel")
+        return result
+
+    @api.model
     def _read_group_select(self, aggregate_spec, query):
         # An unpaid claim has no payment delay yet: the average of days to payment counts the paid claims only
         if aggregate_spec == "days_to_payment:avg":

@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("warranty_service_manager_day_tour", {
                 if (JSON.stringify(titles) !== JSON.stringify(BOARD_COLUMNS)) {
                     throw new Error(`Board columns ${titles.join(", ")}, expected ${BOARD_COLUMNS.join(", ")}`);
                 }
-                for (const el of document.querySelectorAll(".o_kanban_group .o_column_title")) {
+                for (const el of document.querySelectorAll(".o_kanban_group:not(.o_column_folded) .o_column_title")) {
                     if (el.scrollWidth > el.clientWidth + 1) {
                         throw new Error(`The column title ${el.textContent.trim()} is cut off`);
                     }
