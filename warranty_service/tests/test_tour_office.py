@@ -1,4 +1,6 @@
 import base64
+import csv
+import io
 import os
 
 import werkzeug.urls
@@ -133,3 +135,14 @@ class TestOfficeTours(HttpCase):
         manager = self.env["repair.order"]._get_warranty_manager()
         self.assertNotIn(manager, self.env.ref("base.user_root") | self.env.ref("base.user_admin"))
         self.assertTrue(manager.has_group("warranty_service.group_warranty_manager"))
+
+    def test_export_names_the_part_tag(self):
+        """The export's part_tag is the package on the returned part's tag, also for a part without serial."""
+        wizard = self.env["warranty.claim.export"].with_user(self.manager).create({
+            "manufacturer_id": self.maker.id, "file_format": "csv", "claim_ids": [Command.set(self.claims[0].ids)],
+        })
+        wizard.action_export()
+        rows = list(csv.DictReader(io.StringIO(base64.b64decode(wizard.data).decode())))
+        package = self.claims[0].line_ids.filtered("return_required").returned_package_id
+        self.assertTrue(package)
+        self.assertEqual([row["part_tag"] for row in rows if row["line_type"] == "part"], [package.name])

@@ -68,7 +68,7 @@ class WarrantyClaimExport(models.TransientModel):
 
     def _export_rows(self, claims):
         claims.line_ids.fetch(["claim_id", "line_type", "product_id", "name", "quantity", "price_unit",
-                               "amount_claimed", "return_required", "returned_lot_id"])
+                               "amount_claimed", "return_required", "returned_lot_id", "returned_package_id"])
         for claim in claims:
             for line in claim.line_ids:
                 yield {
@@ -123,6 +123,6 @@ class WarrantyClaimExport(models.TransientModel):
                 etree.SubElement(item, "quantity").text = str(line.quantity)
                 etree.SubElement(item, "price_unit").text = str(line.price_unit)
                 etree.SubElement(item, "amount_claimed").text = str(line.amount_claimed)
-                if line.returned_lot_id:
+                if line.returned_package_id or line.returned_lot_id:
                     etree.SubElement(item, "part_tag").text = line.returned_package_id.name or line.returned_lot_id.name
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
