@@ -27,6 +27,7 @@
         "views/warranty_part_requisition_views.xml",
         "wizard/warranty_claim_rebill_views.xml",
         "wizard/warranty_part_requisition_refuse_views.xml",
+        "wizard/warranty_claim_reject_views.xml",
         "views/warranty_claim_views.xml",
         "views/warranty_claim_returned_parts_views.xml",
         "views/warranty_quality_alert_views.xml",

@@ -1111,13 +1111,23 @@ class RepairOrder(models.Model):
         return self.warranty_registration_id.manufacturer_id or self.product_id.warranty_manufacturer_id
 
     def _get_warranty_manager(self):
-        """The user who receives the warranty department's to-dos for this company."""
+        """The user who receives the warranty department's to-dos for this company.
+
+        The Responsible Warranty Manager of the company's settings; without one (or when that user left the
+        group), a Warranty Manager of the company who is a person rather than the administrator or OdooBot
+        (they hold the group to run the addon, not to do the department's work), the administrator last.
+        """
+        company = self.company_id[:1] or self.env.company
         group = self.env.ref("warranty_service.group_warranty_manager")
-        # sudo: the workshop user confirming the repair may not read other users' groups
+        # sudo: the workshop user confirming the repair may not read other users' groups nor the settings
+        responsible = company.sudo().warranty_manager_user_id
+        if responsible.active and group in responsible.groups_id and company in responsible.company_ids:
+            return responsible
+        admins = self.env.ref("base.user_root") | self.env.ref("base.user_admin")
         managers = group.sudo().users.filtered(
-            lambda user: not user.share and user.active and self.company_id in user.company_ids and user.id != 1
-        )
-        return managers.sorted("id")[:1] or self.env.user
+            lambda user: not user.share and user.active and company in user.company_ids
+        ).sorted(lambda user: (user in admins, user.id))
+        return managers.filtered(lambda user: user.id != 1)[:1] or self.env.user
 
     def _schedule_manufacturer_notification(self):
         # The to-do lands in the manager's activities; no assignment e-mail per repair (it would

@@ -5,6 +5,13 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    warranty_manager_user_id = fields.Many2one(
+        "res.users", string="Responsible Warranty Manager",
+        domain=lambda self: [("share", "=", False),
+                             ("groups_id", "in", self.env.ref("warranty_service.group_warranty_manager").ids)],
+        help="Receives the warranty department's to-dos of this company: notifying the manufacturer of covered "
+        "repairs and investigating systematic-defect alerts.",
+    )
     warranty_requisition_approval_limit = fields.Monetary(
         string="Requisition Approval Limit", currency_field="currency_id",
         help="Part requisitions worth more than this (at cost) need a Warranty Manager's approval. 0: no limit.",

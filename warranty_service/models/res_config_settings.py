@@ -4,6 +4,7 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    warranty_manager_user_id = fields.Many2one(related="company_id.warranty_manager_user_id", readonly=False)
     warranty_requisition_approval_limit = fields.Monetary(
         related="company_id.warranty_requisition_approval_limit", readonly=False, currency_field="company_currency_id",
     )

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 # Written by the action methods only (they write with sudo), never through write()/create() of a user: the
 # life cycle, the money booked and the numbering
@@ -11,7 +11,7 @@ CLAIM_ACTION_FIELDS = frozenset({
     "name", "state", "submission_date", "revision", "is_accrued", "write_off_move_id", "amount_written_off",
     "rebill_move_id", "rebill_reason", "date_paid", "invoice_ids", "deadline_date", "amount_claimed",
     "amount_accepted", "amount_rejected", "reimbursement_state", "amount_paid", "amount_open", "days_to_payment",
-    "acceptance_rate", "return_picking_id", "manufacturer_return_picking_id",
+    "amount_short", "acceptance_rate", "return_picking_id", "manufacturer_return_picking_id",
 })
 # Set when the claim is made: what it is about never changes afterwards
 CLAIM_FIXED_FIELDS = frozenset({"company_id", "repair_id", "recall_id", "registration_id"})
@@ -83,6 +83,8 @@ class WarrantyClaim(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        # The kanban shows the life cycle in its order, with its empty columns (core's ordered stages)
+        group_expand="_group_expand_states",
         help="Draft: being prepared from the repair.\nSubmitted: sent to the manufacturer, waiting for a decision.\n"
         "Accepted / Partially Accepted: the manufacturer pays all / part of the claim.\n"
         "Rejected: the manufacturer pays nothing; it may be corrected and resubmitted as a new revision.\n"
@@ -169,6 +171,14 @@ class WarrantyClaim(models.Model):
         compute="_compute_days_to_payment",
         store=True,
         aggregator="avg",
+        help="Days from submission to payment; the average counts the paid claims only.",
+    )
+    amount_short = fields.Monetary(
+        string="Short Paid",
+        compute="_compute_amount_short",
+        store=True,
+        help="What the manufacturer pays less than claimed: claimed minus accepted, and once it paid, claimed minus "
+        "paid.",
     )
     acceptance_rate = fields.Float(
         string="Acceptance (%)",
@@ -224,6 +234,33 @@ class WarrantyClaim(models.Model):
             "This repair already has a warranty claim: open it from the repair instead of creating another one.",
         ),
     ]
+
+    def _group_expand_states(self, states, domain):
+        # Cancelled claims are out of the flow: their column shows only when some are listed
+        return [state for state, __ in self._fields["state"].selection if state != "cancel" or state in states]
+
+    @api.model
+    def _read_group_fill_results(self, domain, groupby, annoted_aggregates, read_group_result, read_group_order=None):
+        result = super()._read_group_fill_results(
+            domain, groupby, annoted_aggregates, read_group_result, read_group_order=read_group_order
+        )
+        if groupby == "state":
+            # Paid and cancelled claims are closed: folded as core folds its last stages, the board keeps the
+            # claims still moving in view
+            for line in result:
+                line["__fold"] = line.get("state") in ("paid", "cancel")
+        return result
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        # An unpaid claim has no payment delay yet: the average of days to payment counts the paid claims only
+        if aggregate_spec == "days_to_payment:avg":
+            return SQL(
+                "AVG(CASE WHEN %s IS NOT NULL THEN %s END)",
+                self._field_to_sql(self._table, "date_paid", query),
+                self._field_to_sql(self._table, "days_to_payment", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     @api.depends("line_ids.amount_claimed", "line_ids.amount_accepted", "state")
     def _compute_amounts(self):
@@ -296,6 +333,18 @@ class WarrantyClaim(models.Model):
                 claim.days_to_payment = (claim.date_paid - claim.submission_date).days
             else:
                 claim.days_to_payment = 0
+
+    @api.depends("amount_claimed", "amount_accepted", "amount_paid", "state", "reimbursement_state")
+    def _compute_amount_short(self):
+        for claim in self:
+            if claim.state not in ("accepted", "partially_accepted", "paid"):
+                claim.amount_short = 0.0
+                continue
+            # What comes in: the payments once the manufacturer paid (a remittance may pay less than the
+            # invoice), before that what it accepted
+            received = claim.amount_paid if claim.reimbursement_state in ("partial", "paid") else claim.amount_accepted
+            short = claim.amount_claimed - received
+            claim.amount_short = short if claim.currency_id.compare_amounts(short, 0.0) > 0 else 0.0
 
     @api.depends("amount_claimed", "amount_accepted", "state")
     def _compute_acceptance_rate(self):
@@ -682,11 +731,20 @@ class WarrantyClaim(models.Model):
     # Business helpers
 
     def _action_open_moves(self, moves, name):
-        return {
+        # As core's invoicing does: one document opens in its form, several in the invoice list
+        # (customer, number, amounts), never a bare list of numbers
+        action = {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
             "name": name,
-            "view_mode": "list,form",
+            "context": {"create": False},
+        }
+        if len(moves) == 1:
+            return {**action, "views": [(self.env.ref("account.view_move_form").id, "form")], "res_id": moves.id}
+        return {
+            **action,
+            "views": [(self.env.ref("account.view_invoice_tree").id, "list"),
+                      (self.env.ref("account.view_move_form").id, "form")],
             "domain": [("id", "in", moves.ids)],
         }
 

@@ -25,3 +25,4 @@ from . import test_multi_company
 from . import test_integrity_requisition
 from . import test_integrity_links
 from . import test_tour_floor
+from . import test_tour_office

@@ -62,12 +62,13 @@ class WarrantyClaimExport(models.TransientModel):
             "data": base64.b64encode(content),
             "filename": f"warranty-claims-{stamp}.{self.file_format}",
         })
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "views": [(False, "form")], "target": "new"}
+        # The dialog keeps its title: an action without a name would be titled "Odoo"
+        return {"type": "ir.actions.act_window", "name": _("Export Claims"), "res_model": self._name,
+                "res_id": self.id, "views": [(False, "form")], "target": "new"}
 
     def _export_rows(self, claims):
         claims.line_ids.fetch(["claim_id", "line_type", "product_id", "name", "quantity", "price_unit",
-                               "amount_claimed", "return_required", "returned_lot_id"])
+                               "amount_claimed", "return_required", "returned_lot_id", "returned_package_id"])
         for claim in claims:
             for line in claim.line_ids:
                 yield {
@@ -81,7 +82,8 @@ class WarrantyClaimExport(models.TransientModel):
                     "price_unit": line.price_unit,
                     "amount_claimed": line.amount_claimed,
                     "return_required": int(line.return_required),
-                    "part_tag": line.returned_lot_id.name or "",
+                    # The tag is the package the part waits in (its printed barcode), else the part's serial
+                    "part_tag": line.returned_package_id.name or line.returned_lot_id.name or "",
                     "serial": claim.lot_id.name or "",
                     "unit": claim.product_id.display_name or "",
                     "odometer_km": claim.odometer_km,
@@ -121,6 +123,6 @@ class WarrantyClaimExport(models.TransientModel):
                 etree.SubElement(item, "quantity").text = str(line.quantity)
                 etree.SubElement(item, "price_unit").text = str(line.price_unit)
                 etree.SubElement(item, "amount_claimed").text = str(line.amount_claimed)
-                if line.returned_lot_id:
-                    etree.SubElement(item, "part_tag").text = line.returned_lot_id.name
+                if line.returned_package_id or line.returned_lot_id:
+                    etree.SubElement(item, "part_tag").text = line.returned_package_id.name or line.returned_lot_id.name
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -57,6 +57,8 @@ class WarrantyClaimImport(models.TransientModel):
             "res_model": "warranty.claim",
             "name": _("Decided Claims"),
             "view_mode": "list,form",
+            # A fresh page: not stacked on whatever screen the import dialog was opened from
+            "target": "main",
             "domain": [("id", "in", claims.ids)],
         }
 

@@ -60,8 +60,9 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
             "xlsx_file": base64.b64encode(self._render_xlsx(self._get_report_data())),
             "xlsx_filename": f"warranty-claims-{self.year:04d}-{int(self.month):02d}.xlsx",
         })
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "views": [(False, "form")], "target": "new"}
+        # Named, or the dialog would be titled "Odoo"
+        return {"type": "ir.actions.act_window", "name": _("Monthly Claims Report"), "res_model": self._name,
+                "res_id": self.id, "views": [(False, "form")], "target": "new"}
 
     def _get_period_label(self):
         self.ensure_one()

@@ -27,8 +27,11 @@ class WarrantyCsvImportMixin(models.AbstractModel):
         row_values += self._check_file(row_values)
         self.row_ids = [Command.clear()] + [Command.create(vals) for vals in row_values]
         self.state = "preview"
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "views": [(False, "form")], "target": "new"}
+        # The preview keeps the import's title (an action without a name is titled "Odoo") and is wide
+        # enough for claim numbers and invoices
+        return {"type": "ir.actions.act_window", "name": self.env["ir.model"]._get(self._name).name,
+                "res_model": self._name, "res_id": self.id, "views": [(False, "form")], "target": "new",
+                "context": {**self.env.context, "dialog_size": "extra-large"}}
 
     def _check_rows_applicable(self):
         """Preview if needed, then refuse to apply a file with any row in error."""

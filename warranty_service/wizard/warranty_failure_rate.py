@@ -1,4 +1,5 @@
-from odoo import Command, fields, models
+from odoo import Command, _, fields, models
+from odoo.tools import format_date
 
 
 class WarrantyFailureRate(models.TransientModel):
@@ -37,8 +38,18 @@ class WarrantyFailureRate(models.TransientModel):
             "mean_days_to_failure": days or 0.0,
             "mean_km_to_failure": km or 0.0,
         }) for template, defect, count, days, km in failures]
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "views": [(False, "form")], "target": "current"}
+        # The rates open as a report (a named list with its filters), not as an unsaved record whose breadcrumb
+        # would read "warranty.failure.rate,2"
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Failure Rates %(date_from)s - %(date_to)s", date_from=format_date(self.env, self.date_from),
+                      date_to=format_date(self.env, self.date_to)),
+            "res_model": "warranty.failure.rate.line",
+            "views": [(self.env.ref("warranty_service.warranty_failure_rate_line_view_list").id, "list")],
+            "domain": [("wizard_id", "=", self.id)],
+            "target": "main",
+            "context": {"create": False},
+        }
 
 
 class WarrantyFailureRateLine(models.TransientModel):

@@ -47,6 +47,8 @@ class WarrantyRemittanceImport(models.TransientModel):
             "res_model": "warranty.claim",
             "name": _("Reconciled Claims"),
             "view_mode": "list,form",
+            # A fresh page: not stacked on whatever screen the import dialog was opened from
+            "target": "main",
             "domain": [("id", "in", self.row_ids.claim_id.ids)],
         }
 
