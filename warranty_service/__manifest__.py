@@ -23,6 +23,7 @@
         "report/claim_monthly_report.xml",
         "views/warranty_registration_views.xml",
         "views/warranty_catalog_views.xml",
+        "wizard/warranty_repair_goodwill_views.xml",
         "views/repair_order_views.xml",
         "views/warranty_part_requisition_views.xml",
         "wizard/warranty_claim_rebill_views.xml",
