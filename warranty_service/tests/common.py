@@ -9,6 +9,25 @@ from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
 
+def set_claims_accounting(env, label, codes):
+    """Give the company the recovery and claims-to-invoice accounts and a bank journal the claims need.
+
+    ``codes``: (parts, labour, accrual) account codes, distinct per test class so that they do not collide
+    with another class's or the demo chart's.
+    """
+    parts, labour, accrual = env["account.account"].create([
+        {"code": codes[0], "name": f"{label} parts recovery", "account_type": "income"},
+        {"code": codes[1], "name": f"{label} labour recovery", "account_type": "income"},
+        {"code": codes[2], "name": f"{label} claims to invoice", "account_type": "asset_current"},
+    ])
+    env.company.write({
+        "warranty_parts_account_id": parts.id,
+        "warranty_labor_account_id": labour.id,
+        "warranty_accrual_account_id": accrual.id,
+    })
+    return env["account.journal"].create({"name": f"{label} Bank", "code": f"{label[0]}BNK", "type": "bank"})
+
+
 class WarrantyCommon(TransactionCase):
     """Fixtures of a small dealer, built here rather than taken from demo data.
 

@@ -1,6 +1,8 @@
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import set_claims_accounting
+
 
 @tagged("post_install", "-at_install")
 class TestRemittanceTour(HttpCase):
@@ -9,19 +11,7 @@ class TestRemittanceTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
-        Account = cls.env["account.account"]
-        parts, labour, accrual = Account.create([
-            {"code": "791101", "name": "Tour parts recovery", "account_type": "income"},
-            {"code": "791201", "name": "Tour labour recovery", "account_type": "income"},
-            {"code": "147101", "name": "Tour claims to invoice", "account_type": "asset_current"},
-        ])
-        company.write({
-            "warranty_parts_account_id": parts.id,
-            "warranty_labor_account_id": labour.id,
-            "warranty_accrual_account_id": accrual.id,
-        })
-        cls.env["account.journal"].create({"name": "Tour Bank", "code": "TBNK", "type": "bank"})
+        set_claims_accounting(cls.env, "Tour", ("791101", "791201", "147101"))
         maker = cls.env["res.partner"].create(
             {"name": "Remit Motors", "is_company": True, "warranty_claim_prefix": "RM-WC-"}
         )

@@ -10,6 +10,8 @@ from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
+from .common import set_claims_accounting
+
 # Set to write the landing screens into docs/ (README): make test leaves the committed images alone
 SCREENSHOTS = os.environ.get("WARRANTY_SCREENSHOTS")
 
@@ -23,19 +25,7 @@ class TestOfficeTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
-        Account = cls.env["account.account"]
-        parts, labour, accrual = Account.create([
-            {"code": "791301", "name": "Office parts recovery", "account_type": "income"},
-            {"code": "791401", "name": "Office labour recovery", "account_type": "income"},
-            {"code": "147301", "name": "Office claims to invoice", "account_type": "asset_current"},
-        ])
-        company.write({
-            "warranty_parts_account_id": parts.id,
-            "warranty_labor_account_id": labour.id,
-            "warranty_accrual_account_id": accrual.id,
-        })
-        cls.env["account.journal"].create({"name": "Office Bank", "code": "OBNK", "type": "bank"})
+        set_claims_accounting(cls.env, "Office", ("791301", "791401", "147301"))
         cls.manager = new_test_user(
             cls.env, login="ws_office_manager", name="Office Manager", groups="warranty_service.group_warranty_manager"
         )
@@ -45,7 +35,7 @@ class TestOfficeTours(HttpCase):
         cls.workshop = new_test_user(
             cls.env, login="ws_office_workshop", groups="warranty_service.group_warranty_workshop"
         )
-        company.warranty_manager_user_id = cls.manager
+        cls.env.company.warranty_manager_user_id = cls.manager
         cls.maker = cls.env["res.partner"].create(
             {"name": "Office Motors", "is_company": True, "warranty_claim_prefix": "OM-WC-"}
         )
