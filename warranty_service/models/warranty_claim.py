@@ -550,7 +550,7 @@ class WarrantyClaim(models.Model):
                     claimed=line.amount_claimed,
                     decision=line._get_decision_label(),
                     accepted=line.amount_accepted,
-                    code=f" ({line.rejection_code})" if line.rejection_code else "",
+                    code=" (" + line.rejection_code + ")" if line.rejection_code else "",
                 )
                 for line in claim.line_ids
             )

@@ -485,9 +485,11 @@ class WarrantyRegistration(models.Model):
                 except ValueError:
                     day = None
             if not day:
+                # quoted apart from the message: the translation extractor cannot read f-strings in its arguments
+                shown = repr(date) if not isinstance(date, str) else '"' + date + '"'
                 raise UserError(_(
                     "%(date)s is not a valid date: give the date of the failure as YYYY-MM-DD, e.g. 2026-11-26.",
-                    date=repr(date) if not isinstance(date, str) else f'"{date}"',
+                    date=shown,
                 ))
         if mileage_km in (None, False, ""):
             mileage = 0.0
