@@ -292,9 +292,11 @@ class WarrantyComplaint(models.Model):
         values = dict(custom_values or {})
         partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
         if not partner and msg_dict.get("email_from"):
-            partner = self._partner_find_from_emails_single([msg_dict["email_from"]], no_create=False)
+            partner = self._mail_find_partner_from_emails([msg_dict["email_from"]], force_create=True)[0]
         body = html2plaintext(msg_dict.get("body") or "").strip()
         subject = msg_dict.get("subject") or ""
+        # The subject is not the complaint's number (mail.thread names new records after it): numbered by create
+        values["name"] = self.env._("New")
         values.setdefault("channel", "email")
         values.setdefault("description", body or subject or _("(no text)"))
         if partner:
