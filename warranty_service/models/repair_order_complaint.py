@@ -35,7 +35,6 @@ class RepairOrder(models.Model):
         return domain
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for repair in self:
             repair.access_url = f"/my/repairs/{repair.id}"
 

@@ -140,7 +140,6 @@ class WarrantyComplaint(models.Model):
         return domain
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
 
@@ -178,7 +177,8 @@ class WarrantyComplaint(models.Model):
         if not self.env.su:
             if ACTION_FIELDS & vals.keys():
                 raise UserError(_(
-                    "A complaint's status moves with its buttons (Start, Send Answer, Close, Reopen), not by editing it."
+                    "A complaint's status moves with its buttons (Start, Send Answer, Close, Reopen), "
+                    "not by editing it."
                 ))
             answered = self.filtered(lambda complaint: complaint.state in ("answered", "closed"))
             if answered and ANSWERED_FIELDS & vals.keys():
@@ -341,7 +341,9 @@ class WarrantyComplaint(models.Model):
             ("res_model", "=", self._name), ("res_id", "in", self.ids), ("activity_type_id", "=", activity_type.id),
         ]).mapped("res_id"))
         for complaint in self.filtered(lambda record: record.id not in done):
-            user = complaint.user_id or self.env["repair.order"].with_company(complaint.company_id)._get_warranty_manager()
+            user = complaint.user_id or (
+                self.env["repair.order"].with_company(complaint.company_id)._get_warranty_manager()
+            )
             complaint.activity_schedule(
                 activity_type_id=activity_type.id,
                 summary=_("Answer complaint %(name)s: its deadline %(deadline)s has passed.",

@@ -9,7 +9,6 @@ class WarrantyRegistration(models.Model):
     complaint_ids = fields.One2many("warranty.complaint", "registration_id", string="Complaints")
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for registration in self:
             registration.access_url = f"/my/units/{registration.id}"
 

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 

@@ -34,8 +34,12 @@ class PortalCommon(HttpCase):
         })
         cls.owner = cls.env["res.partner"].create({"name": "Olga Owner", "email": "olga@example.com"})
         cls.other = cls.env["res.partner"].create({"name": "Igor Intruder", "email": "igor@example.com"})
-        cls.owner_user = new_test_user(cls.env, login="portal_olga", groups="base.group_portal", partner_id=cls.owner.id)
-        cls.other_user = new_test_user(cls.env, login="portal_igor", groups="base.group_portal", partner_id=cls.other.id)
+        cls.owner_user = new_test_user(
+            cls.env, login="portal_olga", groups="base.group_portal", partner_id=cls.owner.id,
+        )
+        cls.other_user = new_test_user(
+            cls.env, login="portal_igor", groups="base.group_portal", partner_id=cls.other.id,
+        )
         lots = cls.env["stock.lot"].create([
             {"name": name, "product_id": product.id}
             for name, product in (
@@ -56,7 +60,9 @@ class PortalCommon(HttpCase):
                          Command.create({"lot_id": cls.lot_other.id, "partner_id": cls.other.id})],
         })
         recall.action_open()
-        cls.category = cls.env["warranty.complaint.category"].create({"name": "Noise and vibration", "deadline_days": 7})
+        cls.category = cls.env["warranty.complaint.category"].create({
+            "name": "Noise and vibration", "deadline_days": 7,
+        })
         cls.repair_own, cls.repair_other, cls.repair_done = cls.env["repair.order"].create([
             {"product_id": cls.van.id, "lot_id": cls.lot_own1.id, "partner_id": cls.owner.id, "odometer_km": 1200},
             {"product_id": cls.van.id, "lot_id": cls.lot_other.id, "partner_id": cls.other.id},
@@ -106,7 +112,9 @@ class TestPortalAccess(PortalCommon):
                 "counters": ["warranty_unit_count", "warranty_repair_count", "warranty_complaint_count"],
             }}), headers={"Content-Type": "application/json"},
         ).json()["result"]
-        self.assertEqual(counters, {"warranty_unit_count": 2, "warranty_repair_count": 2, "warranty_complaint_count": 0})
+        self.assertEqual(
+            counters, {"warranty_unit_count": 2, "warranty_repair_count": 2, "warranty_complaint_count": 0},
+        )
 
     def test_unit_page(self):
         self.authenticate("portal_olga", "portal_olga")
