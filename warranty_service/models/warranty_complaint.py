@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 # Moved only by the action methods, which check who does what and from which state
 ACTION_FIELDS = {"state", "answered_date"}
@@ -209,6 +209,7 @@ class WarrantyComplaint(models.Model):
     def action_answer(self):
         """Send the answer to the customer by e-mail, in their language, and mark the complaint answered."""
         self._check_staff()
+        self._lock_for_update()
         self._check_states(OPEN_STATES, _("Complaint %(name)s was already answered or closed."))
         for complaint in self:
             if not (complaint.answer or "").strip():
@@ -246,6 +247,7 @@ class WarrantyComplaint(models.Model):
     def action_create_repair(self):
         """Open a repair order of the complaint's unit, its coverage found as for any repair."""
         self._check_staff()
+        self._lock_for_update()
         for complaint in self:
             if complaint.state == "closed":
                 raise UserError(_("Complaint %(name)s is closed: no repair is created from it.", name=complaint.name))
@@ -364,6 +366,15 @@ class WarrantyComplaint(models.Model):
             "company_id": self.company_id.id,
             "internal_notes": self.description,
         }
+
+    def _lock_for_update(self):
+        # Two users clicking at once: the second waits for the first, then sees the complaint answered (or its
+        # repair created) and is refused, instead of a second e-mail or a second repair
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM warranty_complaint WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", tuple(self.ids),
+            ))
+            self.invalidate_recordset(["state", "repair_id", "answered_date"])
 
     def _check_staff(self):
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_workshop"):

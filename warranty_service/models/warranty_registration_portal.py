@@ -15,3 +15,24 @@ class WarrantyRegistration(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return f"Warranty Certificate - {self.lot_id.name}"
+
+    complaint_count = fields.Integer(string="Complaints", compute="_compute_complaint_count")
+
+    def _compute_complaint_count(self):
+        # sudo: counted for every reader of the registration; the button shows to the complaint handlers only
+        counts = dict(self.env["warranty.complaint"].sudo()._read_group(
+            [("registration_id", "in", self.ids)], ["registration_id"], ["__count"],
+        ))
+        for registration in self:
+            registration.complaint_count = counts.get(registration, 0)
+
+    def action_view_complaints(self):
+        """Open the customer complaints about the unit, ready to register a new one."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("warranty_service.warranty_complaint_action")
+        action["domain"] = [("registration_id", "=", self.id)]
+        action["context"] = {
+            "default_registration_id": self.id, "default_partner_id": self.partner_id.id,
+            "default_company_id": self.company_id.id,
+        }
+        return action

@@ -237,6 +237,14 @@ class TestComplaint(WarrantyCommon):
         with self.assertRefused("Complaint .* already has repair"):
             complaint.with_user(self.user_workshop).action_create_repair()
 
+    def test_unit_complaints_button(self):
+        complaint = self._complaint()
+        registration = self.registration.with_user(self.user_workshop)
+        self.assertEqual(registration.complaint_count, 1)
+        action = registration.action_view_complaints()
+        self.assertEqual(self.env["warranty.complaint"].search(action["domain"]), complaint)
+        self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
+
     def test_staff_form(self):
         form = Form(self.env["warranty.complaint"].with_user(self.user_workshop))
         form.partner_id = self.customer
