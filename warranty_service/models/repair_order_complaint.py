@@ -16,6 +16,18 @@ class RepairOrder(models.Model):
         string="Late", compute="_compute_warranty_is_late", search="_search_warranty_is_late",
         help="Not done and past its scheduled (promised) date.",
     )
+    warranty_complaint_overdue = fields.Boolean(
+        string="Complaint Overdue", compute="_compute_warranty_complaint_overdue",
+        help="The customer's complaint behind this repair is past its answer deadline.",
+    )
+
+    @api.depends("complaint_ids.is_overdue")
+    @api.depends_context("date")
+    def _compute_warranty_complaint_overdue(self):
+        # sudo: the workshop's kanban shows the flag to everyone who reads repairs (parts and inventory staff
+        # too), who do not read complaints themselves
+        for repair in self:
+            repair.warranty_complaint_overdue = any(repair.sudo().complaint_ids.mapped("is_overdue"))
 
     @api.depends("state", "schedule_date")
     @api.depends_context("date")

@@ -178,6 +178,9 @@ class TestComplaint(WarrantyCommon):
         self.assertFalse(on_time.activity_ids)
         self.assertEqual(repair.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id,
                          self.user_workshop)
+        # The workshop's kanban flags the repair of an overdue complaint, for every reader of repairs
+        late.repair_id = repair
+        self.assertTrue(repair.with_user(self.user_parts).warranty_complaint_overdue)
         # Once a day, not once per run
         self.env["warranty.complaint"]._cron_schedule_deadline_activities()
         self.assertEqual(len(late.activity_ids), 1)
