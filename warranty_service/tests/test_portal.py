@@ -217,6 +217,13 @@ class TestPortalAccess(PortalCommon):
         self.assertIn("Choose one of the proposed categories.", refused.text)
         self.assertIn("notes.txt is not a photo (JPEG, PNG...).", refused.text)
         self.assertFalse(Complaint.search([("partner_id", "=", self.owner.id)]))
+        too_many = self.url_open(
+            url, data={"csrf_token": csrf, "description": "Vibration at 90 km/h"},
+            files=[("photos", (f"p{i}.png", PNG, "image/png")) for i in range(6)],
+        )
+        self.assertIn("Attach at most 5 photos.", too_many.text)
+        self.assertIn("Vibration at 90 km/h", too_many.text, "what the owner wrote is kept")
+        self.assertFalse(Complaint.search([("partner_id", "=", self.owner.id)]))
         sent = self.url_open(
             url, data={"csrf_token": csrf, "description": "Vibration at 90 km/h", "category_id": str(self.category.id)},
             files={"photos": ("wheel.png", PNG, "image/png")},
