@@ -3,11 +3,14 @@ redirect or an error, never the other owner's data. Dates are relative to today 
 
 import base64
 import json
+import logging
 import re
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
+
+_logger = logging.getLogger(__name__)
 
 # A 1x1 PNG
 PNG = base64.b64decode(
@@ -60,6 +63,7 @@ class PortalCommon(HttpCase):
                          Command.create({"lot_id": cls.lot_other.id, "partner_id": cls.other.id})],
         })
         recall.action_open()
+        cls.recall = recall
         cls.category = cls.env["warranty.complaint.category"].create({
             "name": "Noise and vibration", "deadline_days": 7,
         })
@@ -250,6 +254,33 @@ class TestPortalAccess(PortalCommon):
         self.assertEqual(Complaint.search_count([("description", "ilike", "Igor writes")]), 0)
         # ... nor see Olga's photo
         self._assert_refused(f"/web/content/{photo.id}", "PNG")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalQueries(PortalCommon):
+    def _queries(self, url):
+        self.url_open(url)  # warm the caches (routing, assets, templates)
+        before = self.env.cr.sql_log_count
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return self.env.cr.sql_log_count - before
+
+    def test_unit_list_queries_do_not_grow_with_units(self):
+        self.authenticate("portal_olga", "portal_olga")
+        few = self._queries("/my/units")
+        self.assertGreater(few, 0, "the request's queries are counted")
+        lots = self.env["stock.lot"].create([
+            {"name": f"VIN-OLGA-MANY-{i}", "product_id": self.van.id} for i in range(10)
+        ])
+        self.env["warranty.registration"].create([
+            {"lot_id": lot.id, "partner_id": self.owner.id} for lot in lots
+        ])
+        self.env["warranty.recall.line"].create([
+            {"recall_id": self.recall.id, "lot_id": lot.id, "partner_id": self.owner.id} for lot in lots
+        ])
+        many = self._queries("/my/units")
+        _logger.info("/my/units: %s queries for 2 units, %s for 12", few, many)
+        self.assertLessEqual(many - few, 1, f"{few} queries for 2 units, {many} for 12")
 
 
 @tagged("post_install", "-at_install")
