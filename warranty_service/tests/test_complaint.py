@@ -289,6 +289,21 @@ class TestComplaintMailGateway(WarrantyCommon):
         self.assertRegex(complaint.name, r"^CMP/")
         self.assertEqual(complaint.message_ids[-1].subject, "Problem with VIN-MAIL-2")
 
+    def test_intake_through_the_alias(self):
+        # Routed by the recipient alone, as the incoming mail server does (no model given)
+        alias = self.env.ref("warranty_service.mail_alias_warranty_complaint")
+        domain = self.env["mail.alias.domain"].create({"name": "dealer.example.com"})
+        alias.alias_domain_id = domain
+        raw = RAW_EMAIL.format(
+            email="jensen@example.com", name="Farmer Jensen", subject="VIN-MAIL-1 does not start",
+            body="It does not start in the morning.", message_id="cmp-alias",
+        ).replace("To: complaints@example.com", "To: complaints@dealer.example.com")
+        res_id = self.env["mail.thread"].message_process(False, raw)
+        complaint = self.env["warranty.complaint"].browse(res_id)
+        self.assertEqual(complaint.partner_id, self.customer)
+        self.assertEqual(complaint.registration_id, self.reg1)
+        self.assertEqual(complaint.channel, "email")
+
     def test_intake_unit_ambiguous_or_unknown_sender(self):
         complaint = self._process(
             "jensen@example.com", "Farmer Jensen", "Problem", "My van leaks oil.", "cmp-2",
