@@ -6,7 +6,7 @@
     "category": "Inventory/Repair",
     "license": "LGPL-3",
     "author": "warranty_service developers",
-    "depends": ["repair", "sale_stock", "purchase_stock", "account", "mail"],
+    "depends": ["repair", "sale_stock", "purchase_stock", "account", "mail", "portal"],
     "data": [
         "security/warranty_security.xml",
         "security/ir.model.access.csv",
@@ -42,6 +42,10 @@
         "views/stock_lot_views.xml",
         "views/stock_picking_views.xml",
         "views/menus.xml",
+        "data/warranty_complaint_data.xml",
+        "views/warranty_complaint_views.xml",
+        "views/warranty_complaint_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

@@ -25,3 +25,7 @@ from . import account_move
 from . import account_move_line
 from . import warranty_quality_alert
 from . import warranty_recall
+from . import warranty_complaint_category
+from . import warranty_complaint
+from . import warranty_registration_portal
+from . import repair_order_complaint

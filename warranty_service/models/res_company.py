@@ -48,6 +48,11 @@ class ResCompany(models.Model):
         help="... and when the failures reach this share of the model's registered units.",
     )
     warranty_alert_days = fields.Integer(string="Alert Period (days)", default=90)
+    # Customer complaints (issue 16)
+    warranty_complaint_deadline_days = fields.Integer(
+        string="Complaint Answer Deadline (days)", default=14,
+        help="Days to answer a customer complaint without a category; each category sets its own.",
+    )
 
     def _get_warranty_income_account(self, line_type):
         """The recovery income account of a claim line's type (parts and other costs share the parts account)."""

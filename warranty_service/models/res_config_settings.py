@@ -20,3 +20,6 @@ class ResConfigSettings(models.TransientModel):
     warranty_alert_min_cases = fields.Integer(related="company_id.warranty_alert_min_cases", readonly=False)
     warranty_alert_min_rate = fields.Float(related="company_id.warranty_alert_min_rate", readonly=False)
     warranty_alert_days = fields.Integer(related="company_id.warranty_alert_days", readonly=False)
+    warranty_complaint_deadline_days = fields.Integer(
+        related="company_id.warranty_complaint_deadline_days", readonly=False,
+    )
