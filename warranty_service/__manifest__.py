@@ -42,6 +42,8 @@
         "views/stock_lot_views.xml",
         "views/stock_picking_views.xml",
         "views/menus.xml",
+        "security/warranty_repair_job_security.xml",
+        "views/warranty_repair_job_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

@@ -25,3 +25,5 @@ from . import account_move
 from . import account_move_line
 from . import warranty_quality_alert
 from . import warranty_recall
+from . import warranty_repair_job
+from . import warranty_repair_sublet
