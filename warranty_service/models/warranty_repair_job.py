@@ -40,7 +40,9 @@ class WarrantyRepairJob(models.Model):
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="repair_id.company_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    lot_id = fields.Many2one(related="repair_id.lot_id", store=True, index="btree_not_null", string="Unit")
+    lot_id = fields.Many2one(
+        related="repair_id.lot_id", store=True, index="btree_not_null", string="Unit", precompute=True,
+    )
     state = fields.Selection(
         [("open", "Open"), ("started", "In Progress")], default="open", required=True, readonly=True, copy=False,
         help="Open: planned, not started.\nIn Progress: the work started (covered work above the manufacturer's "
@@ -153,13 +155,13 @@ class WarrantyRepairJob(models.Model):
             # One search for the batch: the jobs of done repairs of these units within the longest period
             earlier = self.sudo().search_fetch(
                 [
-                    ("lot_id", "in", candidates.lot_id.ids),
+                    ("lot_id", "in", candidates.lot_id._origin.ids),
                     ("id", "not in", [job_id for job_id in candidates.ids if isinstance(job_id, int)]),
                     ("repair_id.state", "=", "done"),
                     ("date_done", ">=", reference - relativedelta(months=months)),
                     "|",
-                    ("defect_code_ids", "in", candidates.defect_code_ids.ids),
-                    ("causal_part_id", "in", candidates.causal_part_id.ids),
+                    ("defect_code_ids", "in", candidates.defect_code_ids._origin.ids),
+                    ("causal_part_id", "in", candidates.causal_part_id._origin.ids),
                 ],
                 ["lot_id", "defect_code_ids", "causal_part_id", "date_done", "company_id", "repair_id"],
                 order="date_done desc, id desc",
@@ -171,14 +173,15 @@ class WarrantyRepairJob(models.Model):
             since = (job.repair_id.schedule_date or fields.Datetime.now()) - relativedelta(
                 months=job.company_id.warranty_comeback_months
             )
+            # A job being created holds new records: compared by their origin
             match = earlier.filtered(
-                lambda other, job=job: other.lot_id == job.lot_id
-                and other.company_id == job.company_id
-                and other.repair_id != job.repair_id
+                lambda other, job=job: other.lot_id == job.lot_id._origin
+                and other.company_id == job.company_id._origin
+                and other.repair_id != job.repair_id._origin
                 and other.date_done >= since
                 and (
-                    other.defect_code_ids & job.defect_code_ids
-                    or (job.causal_part_id and other.causal_part_id == job.causal_part_id)
+                    other.defect_code_ids & job.defect_code_ids._origin
+                    or (job.causal_part_id and other.causal_part_id == job.causal_part_id._origin)
                 )
             )[:1]
             job.comeback_job_id = match.id

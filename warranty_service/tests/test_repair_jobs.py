@@ -1,0 +1,454 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .test_claim import ClaimCommon
+
+
+class RepairJobCommon(ClaimCommon):
+    """A tractor-like visit: a warranty fault, a paid service, a recall and a goodwill gesture on one repair."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manufacturer.write({
+            "warranty_labor_rate": 60.0,
+            "warranty_parts_markup_percent": 10.0,
+            "warranty_sublet_markup_percent": 20.0,
+            "warranty_goodwill_authorization_required": True,
+        })
+        cls.labour_product.standard_price = 30.0
+        Product = cls.env["product.product"]
+        cls.oil_filter, cls.mirror, cls.hose = Product.create([
+            {"name": "Oil filter", "type": "consu", "is_storable": True, "list_price": 15, "standard_price": 9},
+            {"name": "Mirror", "type": "consu", "is_storable": True, "list_price": 120, "standard_price": 80},
+            {"name": "Brake hose", "type": "consu", "is_storable": True, "list_price": 20, "standard_price": 12},
+        ])
+        for part in (cls.oil_filter, cls.mirror, cls.hose):
+            cls.env["stock.quant"]._update_available_quantity(part, cls.stock_location, 50)
+        Operation = cls.env["warranty.labor.operation"]
+        cls.operation_service = Operation.create({
+            "code": "00-0500", "name": "500-hour service", "standard_hours": 1.0,
+            "manufacturer_id": cls.manufacturer.id, "product_id": cls.labour_product.id,
+        })
+        cls.operation_mirror = Operation.create({
+            "code": "51-1000", "name": "Replace mirror", "standard_hours": 1.0,
+            "manufacturer_id": cls.manufacturer.id, "product_id": cls.labour_product.id,
+        })
+        cls.recall_defect = cls.env["warranty.defect.code"].create({
+            "code": "RC-H", "name": "Brake hose chafing", "category": "engine",
+        })
+        cls.recall = cls.env["warranty.recall"].create({
+            "name": "Brake hose", "campaign_code": "RC-2026-09", "manufacturer_id": cls.manufacturer.id,
+            "product_ids": [Command.set(cls.van.ids)], "defect_code_id": cls.recall_defect.id,
+            "claim_labor_rate": 70.0, "claim_parts_markup_percent": 5.0,
+        })
+        Account = cls.env["account.account"]
+        cls.account_internal, cls.account_goodwill, cls.account_absorbed = Account.create([
+            {"code": "614001", "name": "Internal work", "account_type": "expense"},
+            {"code": "614002", "name": "Dealer goodwill", "account_type": "expense"},
+            {"code": "614003", "name": "Workshop costs absorbed", "account_type": "expense"},
+        ])
+        cls.company.write({
+            "warranty_internal_expense_account_id": cls.account_internal.id,
+            "warranty_goodwill_expense_account_id": cls.account_goodwill.id,
+            "warranty_job_cost_account_id": cls.account_absorbed.id,
+        })
+
+    def _part(self, product, qty=1):
+        return Command.create({"product_id": product.id, "product_uom_qty": qty, "repair_line_type": "add"})
+
+    def _labour(self, operation, **values):
+        return Command.create({"operation_id": operation.id, **values})
+
+    def _warranty_job(self, **values):
+        return {
+            "complaint": "Oil leaks at the rear of the engine",
+            "cause": "Crankshaft seal hardened: material defect",
+            "correction": "Replaced the rear crankshaft seal",
+            "defect_code_ids": [Command.set(self.defect.ids)],
+            "causal_part_id": self.seal.id,
+            "pay_type": "warranty",
+            "labor_line_ids": [self._labour(self.operation_seal)],
+            "move_ids": [self._part(self.seal)],
+            **values,
+        }
+
+    def _four_job_repair(self, user=None):
+        repair = self._repair(self.lot_covered, user=user)
+        repair.write({"job_ids": [
+            Command.create(self._warranty_job()),
+            Command.create({
+                "complaint": "500-hour service due", "correction": "Service done", "pay_type": "customer",
+                "labor_line_ids": [self._labour(self.operation_service)],
+                "move_ids": [self._part(self.oil_filter, 2)],
+            }),
+            Command.create({
+                "complaint": "Open recall RC-2026-09", "correction": "Brake hose replaced", "pay_type": "campaign",
+                "recall_id": self.recall.id,
+                "labor_line_ids": [self._labour(self.operation_test)],
+                "move_ids": [self._part(self.hose)],
+            }),
+            Command.create({
+                "complaint": "Mirror scratched", "correction": "Mirror replaced", "pay_type": "goodwill",
+                "goodwill_manufacturer_percent": 50, "goodwill_dealer_percent": 30, "goodwill_customer_percent": 20,
+                "goodwill_authorization": "GW-7781",
+                "labor_line_ids": [self._labour(self.operation_mirror)],
+                "move_ids": [self._part(self.mirror)],
+            }),
+        ]})
+        return repair.with_env(self.env)
+
+    def _jobs(self, repair):
+        return {job.pay_type: job for job in repair.job_ids}
+
+    def _finish(self, repair, done_on="2026-06-02 10:00:00"):
+        self._confirm(repair)
+        repair.with_user(self.user_workshop).action_repair_start()
+        with freeze_time(done_on):
+            repair.with_user(self.user_workshop).action_repair_end()
+        self.assertEqual(repair.state, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestRepairJobs(RepairJobCommon):
+
+    def test_four_jobs_each_paid_by_whoever_owes_it(self):
+        repair = self._four_job_repair(user=self.user_workshop)
+        jobs = self._jobs(repair)
+        self.assertEqual(len(repair.job_ids), 4)
+        self.assertEqual(repair.job_pay_types, "Warranty · Customer · Campaign · Goodwill")
+        # Parts and labour belong to their jobs, on the repair as core knows it
+        self.assertEqual(jobs["warranty"].move_ids.repair_id, repair)
+        self.assertEqual(len(repair.move_ids), 4)
+        self.assertEqual(len(repair.labor_line_ids), 4)
+
+        # The customer's quotation: the customer job at the customer's prices, 20 % of the goodwill job
+        # The quotation is the salesperson's (the workshop does not sell)
+        repair.action_create_sale_order()
+        order = repair.sale_order_id
+        price = {line.product_id: line.price_unit for line in order.order_line if line.product_id != self.labour_product}
+        self.assertEqual(price, {self.seal: 0.0, self.oil_filter: 15.0, self.hose: 0.0, self.mirror: 24.0})
+        labour = {
+            line.name.splitlines()[0]: (line.product_uom_qty, line.price_unit)
+            for line in order.order_line if line.product_id == self.labour_product
+        }
+        self.assertEqual(labour, {
+            f"[01-2310] Replace rear seal ({repair.name})": (3.5, 0.0),
+            f"[00-0500] 500-hour service ({repair.name})": (1.0, 80.0),
+            f"[00-0010] Diagnosis ({repair.name})": (0.5, 0.0),
+            f"[51-1000] Replace mirror ({repair.name})": (1.0, 16.0),
+        })
+        # 2 x 15 + 80 for the service, (120 + 80) x 20 % of the goodwill
+        self.assertAlmostEqual(order.amount_untaxed, 150.0, places=2)
+        mirror_line = order.order_line.filtered(lambda line: line.product_id == self.mirror)
+        self.assertIn("Goodwill 50.0/30.0/20.0 %", mirror_line.name)
+
+        # Goodwill needs a manager's approval before the work starts
+        self._confirm(repair)
+        with self.assertRaisesRegex(UserError, "The goodwill of job .* is not approved"):
+            repair.with_user(self.user_workshop).action_repair_start()
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Manager approves goodwill"):
+            jobs["goodwill"].with_user(self.user_workshop).action_approve_goodwill()
+        self.assertIs(jobs["goodwill"].with_user(self.user_manager).action_approve_goodwill(), True)
+        self.assertEqual(jobs["goodwill"].goodwill_approved_by_id, self.user_manager)
+        repair.with_user(self.user_workshop).action_repair_start()
+        self.assertEqual(set(repair.job_ids.mapped("state")), {"started"})
+        with freeze_time("2026-06-02 10:00:00"):
+            repair.with_user(self.user_workshop).action_repair_end()
+        self.assertEqual(repair.state, "done")
+        self.assertEqual(order.amount_untaxed, 150.0, "the done repair keeps the customer's prices")
+
+        # The customer's invoice: 150.00, every job named with its pay type
+        order.action_confirm()
+        invoice = order._create_invoices()
+        self.assertAlmostEqual(invoice.amount_untaxed, 150.0, places=2)
+        self.assertTrue(any("Customer - " in line.name for line in invoice.invoice_line_ids))
+        self.assertEqual(
+            sum(invoice.invoice_line_ids.filtered(lambda line: "Warranty - " in line.name).mapped("price_subtotal")),
+            0.0,
+        )
+
+        # One manufacturer claim: warranty and campaign jobs in full, 50 % of the goodwill job, each with its 3C
+        claim = self._claim(repair)
+        self.assertEqual(repair.claim_ids, claim)
+        self.assertEqual(claim.manufacturer_id, self.manufacturer)
+        by_job = {}
+        for line in claim.line_ids:
+            by_job.setdefault(line.job_id.pay_type, []).append((line.line_type, line.quantity, line.price_unit))
+        self.assertEqual(by_job, {
+            # seal 25 + 10 %; 3.5 h at 60
+            "warranty": [("part", 1.0, 27.5), ("labor", 3.5, 60.0)],
+            # hose 12 + 5 % (campaign terms); 0.5 h at the campaign's 70
+            "campaign": [("part", 1.0, 12.6), ("labor", 0.5, 70.0)],
+            # half of: mirror 80 + 10 %; 1 h at 60
+            "goodwill": [("part", 1.0, 44.0), ("labor", 1.0, 30.0)],
+        })
+        self.assertAlmostEqual(claim.amount_claimed, 237.5 + 47.6 + 74.0, places=2)
+        self.assertEqual(claim.defect_code_ids, self.defect | self.recall_defect)
+        self.assertEqual(claim.causal_part_id, self.seal)
+        self.assertIn("Complaint: Oil leaks at the rear of the engine", claim.failure_cause)
+        self.assertIn("Correction: Mirror replaced", claim.failure_cause)
+        self.assertEqual(
+            claim.line_ids.filtered(lambda line: line.job_id == jobs["warranty"])[:1].job_complaint,
+            "Oil leaks at the rear of the engine",
+        )
+        self.assertEqual(claim.recall_id, self.recall)
+        with self.assertRaisesRegex(UserError, "already has a warranty claim"):
+            repair.with_user(self.user_workshop).action_create_warranty_claim()
+
+        # The dealer's 30 % of the goodwill job, at cost: (80 + 1 h x 30) x 30 % = 33.00
+        entry = repair.job_expense_move_id
+        self.assertEqual(entry.state, "posted")
+        balances = {
+            line.account_id: line.balance for line in entry.line_ids
+        }
+        self.assertEqual(balances, {self.account_goodwill: 33.0, self.account_absorbed: -33.0})
+
+    def test_repair_without_jobs_keeps_its_single_coverage(self):
+        repair = self._done_repair()
+        self.assertFalse(repair.job_ids)
+        self.assertFalse(repair.job_expense_move_id)
+        claim = self._claim(repair)
+        self.assertFalse(claim.line_ids.job_id)
+        self.assertAlmostEqual(claim.amount_claimed, 2 * 27.5 + 3.5 * 60, places=2)
+
+    def test_pay_type_suggested_from_the_coverage(self):
+        covered = self._repair(self.lot_covered)
+        paid = self._repair(self.lot_covered, when="2027-02-01 09:00:00")
+        extended = self._repair(self.lot_extended, when="2027-02-01 09:00:00")
+        Job = self.env["warranty.repair.job"].with_user(self.user_workshop)
+        jobs = Job.create([
+            {"repair_id": repair.id, "complaint": "Noise"} for repair in (covered, paid, extended)
+        ])
+        self.assertEqual(jobs.mapped("pay_type"), ["warranty", "customer", "extension"])
+        # A suggestion only: the workshop chooses
+        jobs[0].pay_type = "customer"
+        self.assertEqual(jobs[0].pay_type, "customer")
+
+    def test_goodwill_split_must_total_100(self):
+        repair = self._repair(self.lot_covered)
+        Job = self.env["warranty.repair.job"].with_user(self.user_workshop)
+        with self.assertRefused(r"The goodwill split of job .* must total 100 % \(manufacturer 50.0 % \+ dealer 30.0 % "
+                                r"\+ customer 10.0 % = 90.0 %\)"):
+            Job.create({
+                "repair_id": repair.id, "complaint": "Scratch", "pay_type": "goodwill",
+                "goodwill_manufacturer_percent": 50, "goodwill_dealer_percent": 30, "goodwill_customer_percent": 10,
+            })
+        with self.assertRefused("A goodwill share cannot be negative"):
+            Job.create({
+                "repair_id": repair.id, "complaint": "Scratch", "pay_type": "goodwill",
+                "goodwill_manufacturer_percent": 120, "goodwill_dealer_percent": -20, "goodwill_customer_percent": 0,
+            })
+        # The default split: the dealer's own goodwill
+        job = Job.create({"repair_id": repair.id, "complaint": "Scratch", "pay_type": "goodwill"})
+        self.assertEqual(job.goodwill_dealer_percent, 100)
+
+    def test_goodwill_approval_needs_the_manufacturer_authorization(self):
+        repair = self._repair(self.lot_covered)
+        job = self.env["warranty.repair.job"].create({
+            "repair_id": repair.id, "complaint": "Scratch", "pay_type": "goodwill",
+            "goodwill_manufacturer_percent": 60, "goodwill_dealer_percent": 40,
+        })
+        with self.assertRaisesRegex(UserError, "Test Motors AG authorizes its goodwill share: enter its goodwill "
+                                               "authorization number"):
+            job.with_user(self.user_manager).action_approve_goodwill()
+        with self.assertRaisesRegex(UserError, "approved with their buttons"):
+            job.with_user(self.user_manager).write({"goodwill_approved_by_id": self.user_manager.id})
+        job.goodwill_authorization = "GW-1"
+        job.with_user(self.user_manager).action_approve_goodwill()
+        with self.assertRaisesRegex(UserError, "is approved: its pay type and split can no longer change"):
+            job.with_user(self.user_workshop).goodwill_customer_percent = 10
+        # Without the manufacturer's term, the dealer's own goodwill needs no number
+        self.manufacturer.warranty_goodwill_authorization_required = False
+        other = self.env["warranty.repair.job"].create({
+            "repair_id": repair.id, "complaint": "Dent", "pay_type": "goodwill",
+            "goodwill_manufacturer_percent": 60, "goodwill_dealer_percent": 40,
+        })
+        self.assertIs(other.with_user(self.user_manager).action_approve_goodwill(), True)
+
+    def test_work_above_the_threshold_needs_prior_authorization(self):
+        self.manufacturer.warranty_prior_approval_amount = 200.0
+        repair = self._repair(self.lot_covered)
+        repair.write({"job_ids": [Command.create(self._warranty_job())]})
+        job = repair.job_ids
+        self.assertAlmostEqual(job.estimated_claim_amount, 237.5, places=2)
+        self.assertTrue(job.authorization_required)
+        self._confirm(repair)
+        message = (
+            r"Job .* is estimated at 237.5, above the 200.0 that Test Motors AG pays without prior approval: enter "
+            r"the manufacturer's authorization number, amount and date before starting the work."
+        )
+        with self.assertRaisesRegex(UserError, message):
+            job.with_user(self.user_workshop).action_start()
+        with self.assertRaisesRegex(UserError, message):
+            repair.with_user(self.user_workshop).action_repair_start()
+        self.assertEqual(repair.state, "confirmed")
+        job.with_user(self.user_workshop).write({"authorization_number": "PA-42", "authorization_amount": 250.0})
+        with self.assertRaisesRegex(UserError, message):
+            repair.with_user(self.user_workshop).action_repair_start()
+        job.with_user(self.user_workshop).authorization_date = "2026-06-01"
+        job.with_user(self.user_workshop).action_start()
+        self.assertEqual(job.state, "started")
+        repair.with_user(self.user_workshop).action_repair_start()
+        self.assertEqual(repair.state, "under_repair")
+        # Customer work is never held back by the manufacturer's limit
+        paid = self._repair(self.lot_covered)
+        paid.write({"job_ids": [Command.create(self._warranty_job(pay_type="customer"))]})
+        self.assertFalse(paid.job_ids.authorization_required)
+        # The claim carries the authorization
+        with freeze_time("2026-06-02 10:00:00"):
+            repair.with_user(self.user_workshop).action_repair_end()
+        claim = self._claim(repair)
+        self.assertEqual(set(claim.line_ids.mapped("job_authorization_number")), {"PA-42"})
+
+    def test_sublet_claimed_at_cost_plus_markup(self):
+        vendor = self.env["res.partner"].create({"name": "Glass & Co", "is_company": True})
+        repair = self._repair(self.lot_covered)
+        repair.write({"job_ids": [Command.create(self._warranty_job(sublet_line_ids=[Command.create({
+            "name": "Windscreen machining", "partner_id": vendor.id, "vendor_bill_ref": "GC-2026-118", "cost": 150.0,
+        })]))]})
+        self._finish(repair)
+        claim = self._claim(repair)
+        sublet = claim.line_ids.filtered("is_sublet")
+        self.assertEqual(len(sublet), 1)
+        # 150 + 20 % of the manufacturer's sublet markup
+        self.assertEqual((sublet.line_type, sublet.quantity, sublet.price_unit), ("other", 1.0, 180.0))
+        self.assertEqual(sublet.name, "Sublet: Windscreen machining (Glass & Co)")
+        self.assertAlmostEqual(claim.amount_claimed, 237.5 + 180.0, places=2)
+
+    def test_repair_with_jobs_claims_what_only_its_jobs_owe(self):
+        repair = self._repair(self.lot_covered)
+        repair.write({"job_ids": [Command.create(self._warranty_job(pay_type="customer"))]})
+        self._finish(repair)
+        with self.assertRaisesRegex(UserError, "has no job the manufacturer pays"):
+            repair.with_user(self.user_workshop).action_create_warranty_claim()
+
+    def test_every_line_on_a_job_and_the_diagnosis_per_job(self):
+        repair = self._repair(self.lot_covered)
+        repair.write({
+            "job_ids": [Command.create(self._warranty_job(cause=False))],
+            "labor_line_ids": [self._labour(self.operation_test)],
+        })
+        self._confirm(repair)
+        repair.action_repair_start()
+        with self.assertRaisesRegex(UserError, r"has jobs: put \[00-0010\] Diagnosis on the job it belongs to"):
+            repair.action_repair_end()
+        repair.labor_line_ids.filtered(lambda line: not line.job_id).job_id = repair.job_ids
+        with self.assertRaisesRegex(UserError, "is claimed from the manufacturer: record the cause"):
+            repair.action_repair_end()
+
+    def test_jobs_of_a_done_repair_are_locked(self):
+        repair = self._repair(self.lot_covered)
+        repair.write({"job_ids": [Command.create(self._warranty_job())]})
+        self._finish(repair)
+        job = repair.job_ids
+        with self.assertRaisesRegex(UserError, "is closed"):
+            job.with_user(self.user_workshop).correction = "Something else"
+        with self.assertRaisesRegex(UserError, "is closed"):
+            self.env["warranty.repair.job"].with_user(self.user_workshop).create(
+                {"repair_id": repair.id, "complaint": "Late"}
+            )
+        with self.assertRaisesRegex(UserError, "is closed"):
+            job.with_user(self.user_workshop).unlink()
+
+    def test_roles(self):
+        repair = self._repair(self.lot_covered)
+        job = self.env["warranty.repair.job"].with_user(self.user_workshop).create(
+            {"repair_id": repair.id, "complaint": "Noise"}
+        )
+        for user in (self.user_parts, self.user_accountant, self.user_warehouse):
+            self.assertEqual(job.with_user(user).complaint, "Noise", "read by every warranty role")
+            with self.assertRaises(AccessError):
+                job.with_user(user).write({"complaint": "Changed"})
+            with self.assertRaises(AccessError):
+                self.env["warranty.repair.job"].with_user(user).create({"repair_id": repair.id, "complaint": "X"})
+        with self.assertRaisesRegex(AccessError, "Only the workshop starts the work"):
+            job.with_user(self.user_accountant).action_start()
+        # Another company's user sees nothing of it
+        other_company = self.env["res.company"].create({"name": "Other Dealer"})
+        outsider = self.env["res.users"].create({
+            "name": "Otto Outsider", "login": "ws_outsider", "company_id": other_company.id,
+            "company_ids": [Command.set(other_company.ids)],
+            "groups_id": [Command.set(self.env.ref("warranty_service.group_warranty_manager").ids)],
+        })
+        self.assertFalse(self.env["warranty.repair.job"].with_user(outsider).search([("id", "=", job.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestRepairJobComebacks(RepairJobCommon):
+
+    def _earlier_job(self):
+        repair = self._repair(self.lot_covered, when="2026-03-01 09:00:00", odometer=9000)
+        repair.write({"job_ids": [Command.create(self._warranty_job(
+            labor_line_ids=[self._labour(self.operation_seal, user_id=self.user_workshop.id)],
+        ))]})
+        self._finish(repair, done_on="2026-03-02 10:00:00")
+        return repair.job_ids
+
+    def test_comeback_within_the_period_is_proposed(self):
+        earlier = self._earlier_job()
+        repair = self._repair(self.lot_covered, when="2026-06-01 09:00:00")
+        job = self.env["warranty.repair.job"].with_user(self.user_workshop).create({
+            "repair_id": repair.id, "complaint": "Oil leaks again", "defect_code_ids": [Command.set(self.defect.ids)],
+            "labor_line_ids": [self._labour(self.operation_seal)],
+        })
+        self.assertEqual(job.comeback_job_id, earlier)
+        self.assertEqual(job.pay_type, "comeback")
+        self.assertEqual(job.comeback_technician_id, self.user_workshop)
+        self.assertEqual(job.comeback_operation_id, self.operation_seal)
+        # Same causal part, another code: a comeback too
+        other = self.env["warranty.repair.job"].create({
+            "repair_id": repair.id, "complaint": "Seal again", "causal_part_id": self.seal.id,
+        })
+        self.assertEqual(other.comeback_job_id, earlier)
+        # Nothing in common: no comeback
+        unrelated = self.env["warranty.repair.job"].create({
+            "repair_id": repair.id, "complaint": "Mirror", "causal_part_id": self.mirror.id,
+        })
+        self.assertFalse(unrelated.comeback_job_id)
+        self.assertEqual(unrelated.pay_type, "warranty")
+
+        # Free for the customer; the dealer bears it at cost: 3.5 h x 30 = 105.00 on the internal work account
+        repair.action_create_sale_order()
+        labour = repair.sale_order_id.order_line.filtered(lambda line: line.product_id == self.labour_product)
+        self.assertEqual(labour.mapped("price_unit"), [0.0])
+        other.unlink()
+        unrelated.unlink()
+        self._finish(repair, done_on="2026-06-02 10:00:00")
+        balances = {line.account_id: line.balance for line in repair.job_expense_move_id.line_ids}
+        self.assertEqual(balances, {self.account_internal: 105.0, self.account_absorbed: -105.0})
+
+        # The comeback report, per technician and operation of the earlier work
+        groups = self.env["warranty.repair.job"]._read_group(
+            [("pay_type", "=", "comeback")], ["comeback_technician_id", "comeback_operation_id"], ["__count"],
+        )
+        self.assertEqual(groups, [(self.user_workshop, self.operation_seal, 1)])
+
+    def test_no_comeback_after_the_period(self):
+        self._earlier_job()
+        self.company.warranty_comeback_months = 3
+        repair = self._repair(self.lot_covered, when="2026-06-05 09:00:00")
+        job = self.env["warranty.repair.job"].create({
+            "repair_id": repair.id, "complaint": "Oil leaks again", "defect_code_ids": [Command.set(self.defect.ids)],
+        })
+        self.assertFalse(job.comeback_job_id)
+        self.assertEqual(job.pay_type, "warranty")
+        with self.assertRefused("The comeback period cannot be negative"):
+            self.company.warranty_comeback_months = -1
+
+    def test_internal_job_without_accounts_refused(self):
+        self.company.warranty_internal_expense_account_id = False
+        repair = self._repair(self.lot_unregistered)
+        repair.write({"job_ids": [Command.create({
+            "complaint": "Recondition the used unit", "pay_type": "internal",
+            "labor_line_ids": [self._labour(self.operation_test)],
+        })]})
+        self._confirm(repair)
+        repair.action_repair_start()
+        with self.assertRaisesRegex(UserError, "set the Internal Work Expense, Dealer Goodwill Expense and Workshop "
+                                               "Costs Absorbed accounts"):
+            with freeze_time("2026-06-02 10:00:00"):
+                repair.action_repair_end()
