@@ -44,6 +44,7 @@
         "views/menus.xml",
         "security/warranty_repair_job_security.xml",
         "views/warranty_repair_job_views.xml",
+        "report/repair_job_reports.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

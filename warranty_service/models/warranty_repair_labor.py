@@ -37,7 +37,7 @@ class WarrantyRepairLabor(models.Model):
         domain="[('repair_id', '=', repair_id)]",
         help="The job of the repair this labour belongs to: its pay type decides who pays it.",
     )
-    pay_type = fields.Selection(related="job_id.pay_type", store=True, string="Pay Type")
+    pay_type = fields.Selection(related="job_id.pay_type", store=True, string="Pay Type", precompute=True)
 
     _sql_constraints = [
         ("hours_positive", "CHECK(hours >= 0)", "Labour hours cannot be negative."),
