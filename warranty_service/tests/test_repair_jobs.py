@@ -1,10 +1,19 @@
+import base64
+import csv
+import io
+import logging
+import re
+
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .test_claim import ClaimCommon
+
+_logger = logging.getLogger(__name__)
 
 
 class RepairJobCommon(ClaimCommon):
@@ -378,6 +387,81 @@ class TestRepairJobs(RepairJobCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestRepairJobDocuments(RepairJobCommon):
+
+    def _claimed_visit(self):
+        self.manufacturer.warranty_prior_approval_amount = 100.0
+        vendor = self.env["res.partner"].create({"name": "Tow Truck Ltd", "is_company": True})
+        repair = self._repair(self.lot_covered, when="2026-11-18 09:00:00")
+        repair.write({"job_ids": [
+            Command.create(self._warranty_job(
+                authorization_number="PA-77", authorization_amount=400.0, authorization_date="2026-06-01",
+                sublet_line_ids=[Command.create({
+                    "name": "Towing to the workshop", "partner_id": vendor.id, "vendor_bill_ref": "TT-9",
+                    "cost": 100.0,
+                })],
+            )),
+            Command.create({
+                "complaint": "500-hour service due", "pay_type": "customer",
+                "labor_line_ids": [self._labour(self.operation_service)],
+            }),
+        ]})
+        self._finish(repair, done_on="2026-11-19 10:00:00")
+        claim = self._claim(repair)
+        claim.with_user(self.user_workshop).action_submit()
+        return repair, claim
+
+    def _html(self, report, records):
+        html = self.env["ir.actions.report"]._render_qweb_html(report, records.ids)[0].decode()
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+    def test_export_carries_3c_codes_authorization_and_sublet(self):
+        _repair, claim = self._claimed_visit()
+        wizard = self.env["warranty.claim.export"].with_user(self.user_workshop).with_context(
+            active_model="warranty.claim", active_ids=claim.ids,
+        ).create({"file_format": "csv"})
+        wizard.action_export()
+        rows = list(csv.DictReader(io.StringIO(base64.b64decode(wizard.data).decode())))
+        self.assertEqual(len(rows), 3, "seal, labour and the sublet: the customer job is not claimed")
+        self.assertEqual({row["pay_type"] for row in rows}, {"warranty"})
+        self.assertEqual({row["complaint"] for row in rows}, {"Oil leaks at the rear of the engine"})
+        self.assertEqual({row["correction"] for row in rows}, {"Replaced the rear crankshaft seal"})
+        self.assertEqual({row["job_defect_codes"] for row in rows}, {"T-E101"})
+        self.assertEqual(
+            {(row["authorization_number"], row["authorization_amount"], row["authorization_date"]) for row in rows},
+            {("PA-77", "400.0", "2026-06-01")},
+        )
+        sublet = [row for row in rows if row["sublet"] == "1"]
+        # 100 + 20 % sublet markup
+        self.assertEqual([(row["line_type"], row["amount_claimed"]) for row in sublet], [("other", "120.0")])
+        wizard.file_format = "xml"
+        wizard.action_export()
+        root = etree.fromstring(base64.b64decode(wizard.data))
+        jobs = root.findall(".//line/job")
+        self.assertEqual(len(jobs), 3)
+        self.assertEqual(jobs[0].get("pay_type"), "warranty")
+        self.assertEqual(jobs[0].findtext("cause"), "Crankshaft seal hardened: material defect")
+        self.assertEqual(jobs[0].find("authorization").get("number"), "PA-77")
+        self.assertEqual(len(root.findall(".//line[@sublet='1']")), 1)
+
+    def test_acts_show_jobs_with_pay_type_and_3c(self):
+        repair, claim = self._claimed_visit()
+        act = self._html("warranty_service.report_repair_act", repair)
+        self.assertIn("Jobs", act)
+        self.assertIn("Oil leaks at the rear of the engine", act)
+        self.assertIn("500-hour service due", act)
+        self.assertIn("Warranty", act)
+        self.assertIn("Customer", act)
+        reclamation = self._html("warranty_service.report_reclamation_act", claim)
+        self.assertIn("Complaint: Oil leaks at the rear of the engine", reclamation)
+        self.assertIn("Correction: Replaced the rear crankshaft seal", reclamation)
+        self.assertIn("PA-77", reclamation)
+        self.assertIn("Sublet", reclamation)
+        self.assertIn("Towing to the workshop", reclamation)
+        self.assertNotIn("500-hour service due", reclamation, "the customer's job is not the manufacturer's")
+
+
+@tagged("post_install", "-at_install")
 class TestRepairJobComebacks(RepairJobCommon):
 
     def _earlier_job(self):
@@ -517,8 +601,9 @@ class TestRepairJobQueryBudget(RepairJobCommon):
         self.assertEqual(len(repair.move_ids), 4)
         self.assertEqual(repair.move_ids.job_id, repair.job_ids)
         self.assertEqual(repair.labor_line_ids.job_id, repair.job_ids)
+        _logger.info("repair jobs query budget: single coverage %s queries, four jobs %s", single, jobs)
         self.assertLessEqual(jobs, single * 1.15, f"single coverage {single} queries, four jobs {jobs}")
-        # Measured (warm caches): 112 queries on a single coverage, 118 with four jobs
+        # Measured (warm caches): 107 queries on a single coverage, 115 with four jobs (+7.5 %)
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=round(single * 1.15)):
             self._with_jobs()
