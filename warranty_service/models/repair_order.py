@@ -633,7 +633,11 @@ class RepairOrder(models.Model):
                 )
             if repair.claim_ids.filtered(lambda claim: claim.state != "cancel"):
                 raise UserError(_("Repair %(repair)s already has a warranty claim.", repair=repair.name))
-            if not repair.job_ids and repair.warranty_coverage == "manufacturer" and not repair._get_warranty_manufacturer():
+            if (
+                not repair.job_ids
+                and repair.warranty_coverage == "manufacturer"
+                and not repair._get_warranty_manufacturer()
+            ):
                 raise UserError(
                     _("Repair %(repair)s has no manufacturer to claim from: set it on the product.", repair=repair.name)
                 )
@@ -1110,7 +1114,8 @@ class RepairOrder(models.Model):
             if not share:
                 continue
             cost = sum(
-                move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id) * move.product_id.standard_price
+                move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
+                * move.product_id.standard_price
                 for move in job.move_ids
                 if move.repair_line_type == "add" and move.state == "done"
             )

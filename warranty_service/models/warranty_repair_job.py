@@ -61,7 +61,7 @@ class WarrantyRepairJob(models.Model):
         help="The part whose failure caused this job.",
     )
     pay_type = fields.Selection(
-        PAY_TYPE_SELECTION, string="Pay Type", required=True, index=True,
+        PAY_TYPE_SELECTION, required=True, index=True,
         compute="_compute_pay_type", store=True, readonly=False, precompute=True,
         help="Who pays this job. Customer: the customer's invoice. Warranty, Extended Warranty, Campaign: the "
         "manufacturer's claim. Goodwill: split between manufacturer, dealer and customer. Internal: the dealer "
@@ -81,13 +81,13 @@ class WarrantyRepairJob(models.Model):
     goodwill_dealer_percent = fields.Float(string="Dealer Share (%)", default=100.0)
     goodwill_customer_percent = fields.Float(string="Customer Share (%)", default=0.0)
     goodwill_authorization = fields.Char(
-        string="Goodwill Authorization", copy=False,
+        copy=False,
         help="The manufacturer's authorization number of its goodwill share.",
     )
     goodwill_approved_by_id = fields.Many2one("res.users", string="Goodwill Approved By", readonly=True, copy=False)
     goodwill_approval_date = fields.Date(string="Goodwill Approved On", readonly=True, copy=False)
     # Prior-work authorization
-    authorization_number = fields.Char(string="Authorization Number", copy=False)
+    authorization_number = fields.Char(copy=False)
     authorization_amount = fields.Monetary(string="Authorized Amount", copy=False)
     authorization_date = fields.Date(string="Authorized On", copy=False)
     estimated_claim_amount = fields.Monetary(
@@ -173,9 +173,8 @@ class WarrantyRepairJob(models.Model):
             since = (job.repair_id.schedule_date or fields.Datetime.now()) - relativedelta(
                 months=job.company_id.warranty_comeback_months
             )
-            # A job being created holds new records: compared by their origin
             match = earlier.filtered(
-                lambda other, job=job: other.lot_id == job.lot_id._origin
+                lambda other, job=job, since=since: other.lot_id == job.lot_id._origin
                 and other.company_id == job.company_id._origin
                 and other.repair_id != job.repair_id._origin
                 and other.date_done >= since

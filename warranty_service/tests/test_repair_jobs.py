@@ -138,7 +138,9 @@ class TestRepairJobs(RepairJobCommon):
         # The quotation is the salesperson's (the workshop does not sell)
         repair.action_create_sale_order()
         order = repair.sale_order_id
-        price = {line.product_id: line.price_unit for line in order.order_line if line.product_id != self.labour_product}
+        price = {
+            line.product_id: line.price_unit for line in order.order_line if line.product_id != self.labour_product
+        }
         self.assertEqual(price, {self.seal: 0.0, self.oil_filter: 15.0, self.hose: 0.0, self.mirror: 24.0})
         labour = {
             line.name.splitlines()[0]: (line.product_uom_qty, line.price_unit)
@@ -549,7 +551,9 @@ class TestRepairJobQueryBudget(RepairJobCommon):
             "move_ids": [self._part(part) for part in (self.seal, self.oil_filter, self.hose, self.mirror)],
             "labor_line_ids": [
                 self._labour(operation)
-                for operation in (self.operation_seal, self.operation_service, self.operation_test, self.operation_mirror)
+                for operation in (
+                    self.operation_seal, self.operation_service, self.operation_test, self.operation_mirror,
+                )
             ],
         })
         repair._action_repair_confirm()
