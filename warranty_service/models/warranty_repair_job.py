@@ -33,6 +33,8 @@ class WarrantyRepairJob(models.Model):
     _description = "Repair Job"
     _order = "repair_id, sequence, id"
     _check_company_auto = True
+    _rec_name = "complaint"
+    _rec_names_search = ["complaint", "repair_id.name"]
 
     repair_id = fields.Many2one(
         "repair.order", string="Repair Order", required=True, index=True, ondelete="cascade", check_company=True,

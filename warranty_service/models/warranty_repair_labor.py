@@ -78,7 +78,9 @@ class WarrantyRepairLabor(models.Model):
         return lines
 
     def write(self, vals):
-        self.repair_id._check_repair_editable()
+        if vals.keys() - {"sale_line_id"}:
+            # Linking the labour to the customer's quotation changes no work: core quotes done repairs too
+            self.repair_id._check_repair_editable()
         result = super().write(vals)
         if "hours" in vals or "operation_id" in vals:
             self._update_sale_order_lines()

@@ -9,7 +9,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_claim import ClaimCommon
 
@@ -611,3 +611,101 @@ class TestRepairJobQueryBudget(RepairJobCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=round(single * 1.15)):
             self._with_jobs()
+
+
+@tagged("post_install", "-at_install")
+class TestRepairJobsTour(HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
+        cls.manufacturer = cls.env["res.partner"].create({
+            "name": "Tour Tractors", "is_company": True, "warranty_labor_rate": 60.0,
+            "warranty_parts_markup_percent": 10.0,
+        })
+        tractor = cls.env["product.product"].create({
+            "name": "Tour Tractor", "type": "consu", "is_storable": True, "tracking": "serial",
+            "warranty_months": 24, "warranty_manufacturer_id": cls.manufacturer.id,
+        })
+        lot = cls.env["stock.lot"].create({"name": "VIN-TOUR-J1", "product_id": tractor.id})
+        cls.customer = cls.env["res.partner"].create({"name": "Tour Farmer"})
+        cls.env["warranty.registration"].create({"lot_id": lot.id, "partner_id": cls.customer.id})
+        defect = cls.env["warranty.defect.code"].create({"code": "T-PUMP", "name": "Pump leak"})
+        Product = cls.env["product.product"]
+        cls.seal = Product.create({"name": "Tour Pump Seal", "type": "consu", "is_storable": True,
+                                   "list_price": 40, "standard_price": 25})
+        cls.oil_filter = Product.create({"name": "Tour Filter", "type": "consu", "is_storable": True,
+                                         "list_price": 15, "standard_price": 9})
+        cls.mirror = Product.create({"name": "Tour Mirror", "type": "consu", "is_storable": True,
+                                     "list_price": 120, "standard_price": 80})
+        for part in (cls.seal, cls.oil_filter, cls.mirror):
+            cls.env["stock.quant"]._update_available_quantity(part, warehouse.lot_stock_id, 10)
+        labour = Product.create({"name": "Tour Labour Hour", "type": "service", "list_price": 80,
+                                 "standard_price": 30})
+        seal_op, service_op = cls.env["warranty.labor.operation"].create([
+            {"code": "T-SEAL", "name": "Replace pump seal", "standard_hours": 2.0,
+             "manufacturer_id": cls.manufacturer.id, "product_id": labour.id},
+            {"code": "T-SERV", "name": "500-hour service", "standard_hours": 1.0,
+             "manufacturer_id": cls.manufacturer.id, "product_id": labour.id},
+        ])
+        Account = cls.env["account.account"]
+        cls.env.company.write({
+            "warranty_internal_expense_account_id": Account.create(
+                {"code": "614101", "name": "Tour internal work", "account_type": "expense"}).id,
+            "warranty_goodwill_expense_account_id": Account.create(
+                {"code": "614102", "name": "Tour dealer goodwill", "account_type": "expense"}).id,
+            "warranty_job_cost_account_id": Account.create(
+                {"code": "614103", "name": "Tour costs absorbed", "account_type": "expense"}).id,
+        })
+
+        def part(product, qty=1):
+            return Command.create({"product_id": product.id, "product_uom_qty": qty, "repair_line_type": "add"})
+
+        cls.repair = cls.env["repair.order"].create({
+            "name": "RO-TOUR-J1", "product_id": tractor.id, "lot_id": lot.id, "partner_id": cls.customer.id,
+            "odometer_km": 800,
+            "job_ids": [
+                Command.create({
+                    "complaint": "Hydraulic pump leaks", "cause": "Seal defect", "correction": "Seal replaced",
+                    "pay_type": "warranty", "defect_code_ids": [Command.set(defect.ids)],
+                    "causal_part_id": cls.seal.id,
+                    "labor_line_ids": [Command.create({"operation_id": seal_op.id})], "move_ids": [part(cls.seal)],
+                }),
+                Command.create({
+                    "complaint": "500-hour service", "pay_type": "customer",
+                    "labor_line_ids": [Command.create({"operation_id": service_op.id})],
+                    "move_ids": [part(cls.oil_filter, 2)],
+                }),
+            ],
+            # The mirror is taken before its job exists: the tour puts it on the goodwill job
+            "move_ids": [part(cls.mirror)],
+        })
+        cls.repair._action_repair_confirm()
+        new_test_user(
+            cls.env, login="ws_tour_jobs",
+            groups="warranty_service.group_warranty_manager,sales_team.group_sale_salesman_all_leads",
+        )
+
+    def test_one_visit_three_payers(self):
+        self.start_tour(
+            "/odoo/action-warranty_service.repair_order_action_workshop",
+            "warranty_service_repair_jobs_tour",
+            login="ws_tour_jobs",
+        )
+        repair = self.repair
+        self.assertEqual(repair.state, "done")
+        goodwill = repair.job_ids.filtered(lambda job: job.pay_type == "goodwill")
+        self.assertEqual(goodwill.complaint, "Mirror scratched")
+        self.assertEqual(goodwill.move_ids.product_id, self.mirror)
+        self.assertTrue(goodwill.goodwill_approved_by_id)
+        # The customer's part only: the service (2 x 15 + 80) and 20 % of the mirror (120)
+        invoice = repair.sale_order_id.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertAlmostEqual(invoice.amount_untaxed, 110.0 + 24.0, places=2)
+        # One manufacturer claim: the warranty job (25 + 10 %, 2 h x 60) and half the mirror at cost + 10 %
+        claim = repair.claim_ids
+        self.assertEqual(len(claim), 1)
+        self.assertEqual(claim.manufacturer_id, self.manufacturer)
+        self.assertAlmostEqual(claim.amount_claimed, 27.5 + 120.0 + 44.0, places=2)
+        self.assertEqual(set(claim.line_ids.job_id.mapped("pay_type")), {"warranty", "goodwill"})
