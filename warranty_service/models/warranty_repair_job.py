@@ -287,6 +287,10 @@ class WarrantyRepairJob(models.Model):
         for job in self:
             if job.repair_id.state in ("done", "cancel"):
                 raise UserError(_("Repair %(repair)s is closed.", repair=job.repair_id.name))
+            if job.repair_id.state == "draft":
+                raise UserError(
+                    _("Confirm repair %(repair)s before starting its jobs.", repair=job.repair_id.name)
+                )
         self._check_prior_authorization()
         self._check_goodwill_approved()
         # sudo: the state is moved by this action only (write() refuses it); group and rules checked above
