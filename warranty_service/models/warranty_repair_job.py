@@ -96,7 +96,7 @@ class WarrantyRepairJob(models.Model):
         string="Estimated Claim", compute="_compute_estimated_claim_amount",
         help="What the manufacturer would pay for this job at its terms (its share for goodwill).",
     )
-    authorization_required = fields.Boolean(compute="_compute_estimated_claim_amount")
+    authorization_required = fields.Boolean(compute="_compute_authorization_required")
     # Comebacks: the dealer's own work came back
     comeback_job_id = fields.Many2one(
         "warranty.repair.job", string="Comeback Of", index="btree_not_null", check_company=True,
@@ -202,15 +202,21 @@ class WarrantyRepairJob(models.Model):
         for job in self:
             if job.pay_type not in COVERED_PAY_TYPES:
                 job.estimated_claim_amount = 0.0
-                job.authorization_required = False
                 continue
-            manufacturer = job._get_manufacturer()
             amount = sum(
-                vals["quantity"] * vals["price_unit"] for vals in job._prepare_claim_line_values(manufacturer)
+                vals["quantity"] * vals["price_unit"]
+                for vals in job._prepare_claim_line_values(job._get_manufacturer())
             )
             job.estimated_claim_amount = job.currency_id.round(amount) if job.currency_id else amount
-            limit = manufacturer.warranty_prior_approval_amount
-            job.authorization_required = bool(limit) and float_compare(amount, limit, precision_digits=2) > 0
+
+    @api.depends("pay_type", "estimated_claim_amount")
+    def _compute_authorization_required(self):
+        for job in self:
+            # The estimate is only worked out for manufacturers that set a limit: starting a repair stays cheap
+            limit = job._get_manufacturer().warranty_prior_approval_amount if job.pay_type in COVERED_PAY_TYPES else 0
+            job.authorization_required = bool(limit) and float_compare(
+                job.estimated_claim_amount, limit, precision_digits=2
+            ) > 0
 
     @api.constrains("pay_type", "goodwill_manufacturer_percent", "goodwill_dealer_percent", "goodwill_customer_percent")
     def _check_goodwill_split(self):
