@@ -855,6 +855,51 @@ class RepairOrder(models.Model):
                     repair=taken.repair_id.name,
                 )
             )
+        if self.job_ids:
+            # A visit organised in jobs takes each campaign's work as a campaign job of its own
+            self.write({
+                "job_ids": [
+                    Command.create({
+                        "complaint": _(
+                            "Recall campaign %(campaign)s: %(name)s",
+                            campaign=line.recall_id.campaign_code,
+                            name=line.recall_id.name,
+                        ),
+                        "pay_type": "campaign",
+                        "recall_id": line.recall_id.id,
+                        "defect_code_ids": [Command.set(line.recall_id.defect_code_id.ids)],
+                        "labor_line_ids": [
+                            Command.create({
+                                "repair_id": self.id,
+                                "operation_id": line.recall_id.operation_id.id,
+                                "recall_id": line.recall_id.id,
+                            })
+                        ] if line.recall_id.operation_id else [],
+                        "move_ids": [
+                            Command.create({
+                                "repair_id": self.id,
+                                "product_id": part.product_id.id,
+                                "product_uom_qty": part.quantity,
+                                "repair_line_type": "add",
+                                "warranty_recall_id": line.recall_id.id,
+                            })
+                            for part in line.recall_id.part_ids
+                        ],
+                    })
+                    for line in lines
+                ],
+            })
+        else:
+            self._add_campaign_lines(lines)
+        # sudo: a campaign line is linked to its repair by this action only, under the lock taken above
+        lines.sudo().write({"repair_id": self.id})
+        self.message_post(
+            body=_("Campaign work added: %(campaigns)s", campaigns=", ".join(lines.recall_id.mapped("campaign_code")))
+        )
+        return True
+
+    def _add_campaign_lines(self, lines):
+        """The campaigns' labour and kit on a repair without jobs."""
         # Tagged with their campaign: the claim charges them at the campaign's terms
         self.write(
             {
@@ -877,12 +922,6 @@ class RepairOrder(models.Model):
                 ],
             }
         )
-        # sudo: a campaign line is linked to its repair by this action only, under the lock taken above
-        lines.sudo().write({"repair_id": self.id})
-        self.message_post(
-            body=_("Campaign work added: %(campaigns)s", campaigns=", ".join(lines.recall_id.mapped("campaign_code")))
-        )
-        return True
 
     def action_create_requisition(self):
         """Ask the parts department for the parts of this repair that are not available yet."""

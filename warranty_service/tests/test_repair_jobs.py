@@ -365,6 +365,30 @@ class TestRepairJobs(RepairJobCommon):
         with self.assertRaisesRegex(UserError, "is closed"):
             job.with_user(self.user_workshop).unlink()
 
+    def test_campaign_work_comes_as_a_campaign_job(self):
+        self.recall.write({
+            "operation_id": self.operation_test.id,
+            "part_ids": [Command.create({"product_id": self.hose.id, "quantity": 1})],
+        })
+        self.recall.with_user(self.user_manager).action_add_serials_from_products()
+        self.recall.action_open()
+        repair = self._repair(self.lot_covered)
+        repair.write({"job_ids": [Command.create(self._warranty_job(pay_type="customer"))]})
+        self.assertIs(repair.with_user(self.user_workshop).action_add_campaign_work(), True)
+        campaign = repair.job_ids.filtered(lambda job: job.pay_type == "campaign")
+        self.assertEqual(campaign.recall_id, self.recall)
+        self.assertEqual(campaign.complaint, "Recall campaign RC-2026-09: Brake hose")
+        self.assertEqual(campaign.labor_line_ids.operation_id, self.operation_test)
+        self.assertEqual(campaign.move_ids.product_id, self.hose)
+        self.assertEqual(campaign.defect_code_ids, self.recall_defect)
+        self._finish(repair)
+        self.assertEqual(repair.recall_done_line_ids.state, "done")
+        claim = self._claim(repair)
+        # Only the campaign job: hose 12 + 5 %, 0.5 h at the campaign's 70
+        self.assertEqual(claim.line_ids.job_id, campaign)
+        self.assertAlmostEqual(claim.amount_claimed, 12.6 + 35.0, places=2)
+        self.assertEqual(claim.recall_id, self.recall)
+
     def test_roles(self):
         repair = self._repair(self.lot_covered)
         job = self.env["warranty.repair.job"].with_user(self.user_workshop).create(
