@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class StockMove(models.Model):
@@ -32,6 +32,15 @@ class StockMove(models.Model):
             if vals.get("job_id") and not vals.get("repair_id"):
                 vals["repair_id"] = self.env["warranty.repair.job"].browse(vals["job_id"]).repair_id.id
         return super().create(vals_list)
+
+    @api.constrains("job_id", "repair_id")
+    def _check_job_repair(self):
+        for move in self.filtered("job_id"):
+            if move.job_id.repair_id != move.repair_id:
+                raise ValidationError(_(
+                    "Part %(part)s can only be put on a job of its own repair (%(repair)s).",
+                    part=move.product_id.display_name, repair=move.repair_id.name or "-",
+                ))
 
     def _create_repair_sale_order_line(self):
         result = super()._create_repair_sale_order_line()
@@ -105,11 +114,7 @@ class StockMove(models.Model):
                 "the warranty workflows, not by hand."
             ))
         if "job_id" in vals:
-            repair_moves = self.filtered("repair_id")
-            repair_moves.repair_id._check_repair_editable()
-            job = self.env["warranty.repair.job"].browse(vals["job_id"])
-            if job and any(move.repair_id != job.repair_id for move in self):
-                raise UserError(_("A part can only be put on a job of its own repair."))
+            self.repair_id._check_repair_editable()
         result = super().write(vals)
         if "job_id" in vals:
             moves = self.filtered(lambda move: move.repair_id and move.sale_line_id)

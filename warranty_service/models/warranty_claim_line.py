@@ -106,6 +106,18 @@ class WarrantyClaimLine(models.Model):
         """)
         return result
 
+    @api.constrains("job_id", "claim_id")
+    def _check_job_of_the_claimed_repair(self):
+        for line in self.filtered("job_id"):
+            if line.job_id.repair_id != line.claim_id.repair_id:
+                raise ValidationError(
+                    _(
+                        "%(line)s: the job %(job)s is not a job of the claimed repair.",
+                        line=line.name,
+                        job=line.job_id.display_name,
+                    )
+                )
+
     @api.depends("quantity", "price_unit")
     def _compute_amount_claimed(self):
         for line in self:

@@ -351,6 +351,16 @@ class TestRepairJobs(RepairJobCommon):
         with self.assertRaisesRegex(UserError, "is claimed from the manufacturer: record the cause"):
             repair.action_repair_end()
 
+    def test_lines_belong_to_a_job_of_their_own_repair(self):
+        repair = self._repair(self.lot_covered)
+        other = self._repair(self.lot_extended)
+        repair.write({"job_ids": [Command.create(self._warranty_job())]})
+        other.write({"job_ids": [Command.create({"complaint": "Noise"})]})
+        with self.assertRefused("Part Crankshaft seal can only be put on a job of its own repair"):
+            repair.move_ids.with_user(self.user_workshop).job_id = other.job_ids
+        with self.assertRefused(r"Labour \[01-2310\] Replace rear seal belongs to repair .*: it cannot be put on a job"):
+            repair.labor_line_ids.with_user(self.user_workshop).job_id = other.job_ids
+
     def test_jobs_of_a_done_repair_are_locked(self):
         repair = self._repair(self.lot_covered)
         repair.write({"job_ids": [Command.create(self._warranty_job())]})
