@@ -358,7 +358,7 @@ class TestRepairJobs(RepairJobCommon):
         other.write({"job_ids": [Command.create({"complaint": "Noise"})]})
         with self.assertRefused("Part Crankshaft seal can only be put on a job of its own repair"):
             repair.move_ids.with_user(self.user_workshop).job_id = other.job_ids
-        with self.assertRefused(r"Labour \[01-2310\] Replace rear seal belongs to repair .*: it cannot be put on a job"):
+        with self.assertRefused(r"Labour \[01-2310\] Replace rear seal belongs to repair .*: it cannot be put on"):
             repair.labor_line_ids.with_user(self.user_workshop).job_id = other.job_ids
 
     def test_jobs_of_a_done_repair_are_locked(self):
