@@ -46,6 +46,9 @@
         "views/warranty_complaint_views.xml",
         "views/warranty_complaint_menus.xml",
         "views/portal_templates.xml",
+        "security/warranty_repair_job_security.xml",
+        "views/warranty_repair_job_views.xml",
+        "report/repair_job_reports.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

@@ -29,3 +29,5 @@ from . import warranty_complaint_category
 from . import warranty_complaint
 from . import warranty_registration_portal
 from . import repair_order_complaint
+from . import warranty_repair_job
+from . import warranty_repair_sublet

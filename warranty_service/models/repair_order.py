@@ -121,6 +121,17 @@ class RepairOrder(models.Model):
     # Parts asked from the parts department for this repair
     requisition_ids = fields.One2many("warranty.part.requisition", "repair_id", string="Part Requisitions")
     requisition_count = fields.Integer(compute="_compute_requisition_count")
+    # Jobs: one visit, several complaints, each paid by whoever owes it (a repair without jobs has one coverage)
+    job_ids = fields.One2many("warranty.repair.job", "repair_id", string="Jobs", copy=False)
+    job_pay_types = fields.Char(
+        string="Pay Types", compute="_compute_job_pay_types",
+        help="Who pays the jobs of the repair: the mix of their pay types.",
+    )
+    job_expense_move_id = fields.Many2one(
+        "account.move", string="Workshop Costs Entry", readonly=True, copy=False, check_company=True,
+        index="btree_not_null",
+        help="The entry of the work the dealer bears itself (internal jobs, comebacks, its goodwill share).",
+    )
 
     _sql_constraints = [
         ("odometer_km_positive", "CHECK(odometer_km >= 0)", "The odometer reading cannot be negative."),
@@ -208,6 +219,17 @@ class RepairOrder(models.Model):
     def _compute_claim_count(self):
         for repair in self:
             repair.claim_count = len(repair.claim_ids)
+
+    @api.depends("job_ids.pay_type")
+    def _compute_job_pay_types(self):
+        labels = dict(self.env["warranty.repair.job"]._fields["pay_type"]._description_selection(self.env))
+        for repair in self:
+            counts = {}
+            for job in repair.job_ids:
+                counts[job.pay_type] = counts.get(job.pay_type, 0) + 1
+            repair.job_pay_types = " · ".join(
+                f"{labels[pay_type]} ×{count}" if count > 1 else labels[pay_type] for pay_type, count in counts.items()
+            )
 
     @api.depends("requisition_ids")
     def _compute_requisition_count(self):
@@ -597,8 +619,10 @@ class RepairOrder(models.Model):
                 raise UserError(
                     _("Repair %(repair)s is not done: claim it once the work is finished.", repair=repair.name)
                 )
+            if repair.job_ids:
+                repair._check_job_claim_possible()
             # The manufacturer pays campaign work whatever the unit's warranty
-            if repair.warranty_coverage != "manufacturer" and not repair._get_claimable_recalls():
+            elif repair.warranty_coverage != "manufacturer" and not repair._get_claimable_recalls():
                 raise UserError(
                     _(
                         "Repair %(repair)s is not covered by the manufacturer's warranty (%(reason)s): there is "
@@ -609,7 +633,11 @@ class RepairOrder(models.Model):
                 )
             if repair.claim_ids.filtered(lambda claim: claim.state != "cancel"):
                 raise UserError(_("Repair %(repair)s already has a warranty claim.", repair=repair.name))
-            if repair.warranty_coverage == "manufacturer" and not repair._get_warranty_manufacturer():
+            if (
+                not repair.job_ids
+                and repair.warranty_coverage == "manufacturer"
+                and not repair._get_warranty_manufacturer()
+            ):
                 raise UserError(
                     _("Repair %(repair)s has no manufacturer to claim from: set it on the product.", repair=repair.name)
                 )
@@ -640,6 +668,8 @@ class RepairOrder(models.Model):
         warranty, the claim holds the campaign work alone (the rest is the customer's).
         """
         self.ensure_one()
+        if self.job_ids:
+            return self._prepare_job_claim_vals()
         recalls = self._get_claimable_recalls()
         campaign_only = self.warranty_coverage != "manufacturer"
         manufacturer = recalls[:1].manufacturer_id if campaign_only else self._get_warranty_manufacturer()
@@ -713,6 +743,76 @@ class RepairOrder(models.Model):
             )
         return vals
 
+    def _get_claimable_jobs(self):
+        """The jobs the manufacturer pays, wholly or its goodwill share."""
+        self.ensure_one()
+        return self.job_ids.filtered(lambda job: job._get_share("manufacturer") > 0)
+
+    def _check_job_claim_possible(self):
+        """One claim per visit: the jobs the manufacturer pays go to one manufacturer."""
+        self.ensure_one()
+        jobs = self._get_claimable_jobs()
+        if not jobs:
+            raise UserError(
+                _(
+                    "Repair %(repair)s has no job the manufacturer pays (warranty, extended warranty, campaign or a "
+                    "manufacturer's goodwill share): there is nothing to claim.",
+                    repair=self.name,
+                )
+            )
+        manufacturers = {job: job._get_manufacturer() for job in jobs}
+        nobody = [job for job, manufacturer in manufacturers.items() if not manufacturer]
+        if nobody:
+            raise UserError(
+                _(
+                    "Job %(job)s has no manufacturer to claim from: set it on the product.",
+                    job=nobody[0].display_name,
+                )
+            )
+        if len(set(manufacturers.values())) > 1:
+            raise UserError(
+                _(
+                    "The jobs of repair %(repair)s are paid by several manufacturers (%(manufacturers)s): a visit is "
+                    "claimed from one manufacturer. Move the other manufacturer's work to a repair of its own.",
+                    repair=self.name,
+                    manufacturers=", ".join(sorted({m.name for m in manufacturers.values()})),
+                )
+            )
+
+    def _prepare_job_claim_vals(self):
+        """The manufacturer's claim of a repair with jobs: its lines grouped by job, each with its 3C text."""
+        self.ensure_one()
+        jobs = self._get_claimable_jobs()
+        manufacturer = jobs[:1]._get_manufacturer()
+        lines = []
+        for index, job in enumerate(jobs, start=1):
+            for vals in job._prepare_claim_line_values(manufacturer, done_only=True):
+                lines.append(Command.create({**vals, "job_id": job.id, "sequence": index * 100 + len(lines)}))
+        diagnosed = jobs.filtered(lambda job: job.pay_type in ("warranty", "extension")) or jobs
+        recalls = self.env["warranty.recall"].union(
+            *(job._get_recalls() for job in jobs.filtered(lambda job: job.pay_type == "campaign"))
+        )
+        causal_part = diagnosed.causal_part_id[:1] or recalls[:1].part_ids[:1].product_id
+        return {
+            "manufacturer_id": manufacturer.id,
+            "company_id": self.company_id.id,
+            "repair_id": self.id,
+            "registration_id": self.warranty_registration_id.id,
+            "lot_id": self.lot_id.id,
+            "product_id": self.product_id.id,
+            "partner_id": self.partner_id.id,
+            "failure_date": fields.Datetime.context_timestamp(self, self.schedule_date).date(),
+            "repair_date": self.env["warranty.claim"]._get_repair_date(self),
+            "odometer_km": self.odometer_km,
+            "defect_code_ids": [Command.set((jobs.defect_code_ids | recalls.defect_code_id).ids)],
+            "causal_part_id": causal_part.id,
+            "failure_cause": "\n\n".join(
+                f"{job.display_name} ({job._get_pay_type_label()})\n{job._get_3c_text()}" for job in jobs
+            ),
+            "recall_id": recalls[:1].id,
+            "line_ids": lines,
+        }
+
     def action_add_campaign_work(self):
         """Add the open campaigns' labour operation and parts kit to this repair."""
         self.ensure_one()
@@ -755,6 +855,51 @@ class RepairOrder(models.Model):
                     repair=taken.repair_id.name,
                 )
             )
+        if self.job_ids:
+            # A visit organised in jobs takes each campaign's work as a campaign job of its own
+            self.write({
+                "job_ids": [
+                    Command.create({
+                        "complaint": _(
+                            "Recall campaign %(campaign)s: %(name)s",
+                            campaign=line.recall_id.campaign_code,
+                            name=line.recall_id.name,
+                        ),
+                        "pay_type": "campaign",
+                        "recall_id": line.recall_id.id,
+                        "defect_code_ids": [Command.set(line.recall_id.defect_code_id.ids)],
+                        "labor_line_ids": [
+                            Command.create({
+                                "repair_id": self.id,
+                                "operation_id": line.recall_id.operation_id.id,
+                                "recall_id": line.recall_id.id,
+                            })
+                        ] if line.recall_id.operation_id else [],
+                        "move_ids": [
+                            Command.create({
+                                "repair_id": self.id,
+                                "product_id": part.product_id.id,
+                                "product_uom_qty": part.quantity,
+                                "repair_line_type": "add",
+                                "warranty_recall_id": line.recall_id.id,
+                            })
+                            for part in line.recall_id.part_ids
+                        ],
+                    })
+                    for line in lines
+                ],
+            })
+        else:
+            self._add_campaign_lines(lines)
+        # sudo: a campaign line is linked to its repair by this action only, under the lock taken above
+        lines.sudo().write({"repair_id": self.id})
+        self.message_post(
+            body=_("Campaign work added: %(campaigns)s", campaigns=", ".join(lines.recall_id.mapped("campaign_code")))
+        )
+        return True
+
+    def _add_campaign_lines(self, lines):
+        """The campaigns' labour and kit on a repair without jobs."""
         # Tagged with their campaign: the claim charges them at the campaign's terms
         self.write(
             {
@@ -777,12 +922,6 @@ class RepairOrder(models.Model):
                 ],
             }
         )
-        # sudo: a campaign line is linked to its repair by this action only, under the lock taken above
-        lines.sudo().write({"repair_id": self.id})
-        self.message_post(
-            body=_("Campaign work added: %(campaigns)s", campaigns=", ".join(lines.recall_id.mapped("campaign_code")))
-        )
-        return True
 
     def action_create_requisition(self):
         """Ask the parts department for the parts of this repair that are not available yet."""
@@ -833,17 +972,29 @@ class RepairOrder(models.Model):
             return self._action_repair_confirm()
         return super().action_validate()
 
+    def action_repair_start(self):
+        # Covered work above the manufacturer's limit waits for its authorization; goodwill for its approval
+        self.job_ids._check_prior_authorization()
+        self.job_ids._check_goodwill_approved()
+        result = super().action_repair_start()
+        # sudo: a job's state moves with its actions only (write() refuses it); the checks ran above
+        self.job_ids.filtered(lambda job: job.state == "open").sudo().write({"state": "started"})
+        return result
+
     def action_repair_end(self):
         # Tell what the claim needs before core's "demand and used quantities differ" question
         self._check_diagnosis_complete()
         self._check_campaign_parts_consumed()
+        self._check_jobs_complete()
         return super().action_repair_end()
 
     def action_repair_done(self):
         self._check_diagnosis_complete()
         self._check_campaign_parts_consumed()
+        self._check_jobs_complete()
         result = super().action_repair_done()
         self.write({"date_done": fields.Datetime.now()})
+        self.filtered("job_ids")._create_job_expense_moves()
         # The unit received the campaign work: it is done on the campaign.
         # sudo: inventory users without a warranty role also complete repairs
         self.sudo().recall_done_line_ids.filtered(lambda line: line.state == "open").write({"state": "done"})
@@ -852,6 +1003,7 @@ class RepairOrder(models.Model):
     def action_create_sale_order(self):
         action = super().action_create_sale_order()
         self.labor_line_ids._create_sale_order_lines()
+        self.filtered("job_ids")._update_job_sale_prices()
         return action
 
     def action_print_repair_act(self):
@@ -869,7 +1021,57 @@ class RepairOrder(models.Model):
     def _update_sale_order_line_price(self):
         result = super()._update_sale_order_line_price()
         self.labor_line_ids._update_sale_order_line_prices()
+        # Core prices every part of the order alike: the parts of jobs follow their job's pay type
+        self.filtered("job_ids")._update_job_sale_prices(
+            moves=self.move_ids.filtered("job_id"), labors=self.env["warranty.repair.labor"],
+        )
         return result
+
+    def _update_job_sale_prices(self, moves=None, labors=None):
+        """Price the customer's quotation lines of jobs' parts and labour at the customer's share.
+
+        Customer jobs at the customer's prices, the customer's share of goodwill jobs at that share of them, the
+        rest (warranty, extension, campaign, internal, comeback) at zero, as covered repairs are today. The line
+        names the job and its pay type, and the invoice copies it.
+        """
+        if moves is None and labors is None:
+            moves, labors = self.move_ids, self.labor_line_ids
+        moves = (moves or self.env["stock.move"]).filtered(
+            lambda move: move.job_id and move.sale_line_id and move.repair_line_type == "add"
+        )
+        labors = (labors or self.env["warranty.repair.labor"]).filtered(lambda line: line.job_id and line.sale_line_id)
+        records = [
+            (record, record.sale_line_id)
+            for record in (*moves, *labors)
+            if record.sale_line_id.order_id.state in ("draft", "sent") and not record.sale_line_id.qty_invoiced
+        ]
+        if not records:
+            return
+        sale_lines = self.env["sale.order.line"].union(*(line for _record, line in records))
+        # The customer's price first (pricelist, fiscal position), then its share
+        sale_lines.with_context(force_price_recomputation=True)._compute_price_unit()
+        for record, sale_line in records:
+            job = record.job_id
+            share = job._get_share("customer")
+            item = (
+                record.product_id.display_name
+                if record._name == "stock.move"
+                else _("%(operation)s (%(repair)s)", operation=record.operation_id.display_name,
+                       repair=record.repair_id.name)
+            )
+            vals = {
+                "name": _(
+                    "%(item)s\n%(pay_type)s - %(job)s",
+                    item=item,
+                    pay_type=job._get_pay_type_label(),
+                    job=job.display_name,
+                ),
+            }
+            if share != 1.0:
+                # technical_price_unit keeps the customer's price: the line counts as priced by hand and a
+                # later quantity change does not bring the full price back
+                vals["price_unit"] = sale_line.currency_id.round(sale_line.price_unit * share)
+            sale_line.write(vals)
 
     # Business helpers
 
@@ -906,8 +1108,128 @@ class RepairOrder(models.Model):
                 )
             )
 
+    def _check_jobs_complete(self):
+        """On a repair with jobs, every part and labour line belongs to a job: the jobs decide who pays them."""
+        for repair in self.filtered("job_ids"):
+            loose = repair.labor_line_ids.filtered(lambda line: not line.job_id).operation_id.mapped("display_name")
+            loose += repair.move_ids.filtered(
+                lambda m: not m.job_id and m.repair_line_type == "add" and m.state != "cancel"
+            ).product_id.mapped("display_name")
+            if loose:
+                raise UserError(
+                    _(
+                        "Repair %(repair)s has jobs: put %(lines)s on the job it belongs to, so that it is known "
+                        "who pays it.",
+                        repair=repair.name,
+                        lines=", ".join(loose),
+                    )
+                )
+            repair.job_ids._check_goodwill_approved()
+            for job in repair.job_ids.filtered(lambda j: j.pay_type in ("warranty", "extension")):
+                missing = []
+                if not job.defect_code_ids:
+                    missing.append(_("a defect code"))
+                if not (job.cause or "").strip():
+                    missing.append(_("the cause"))
+                if not job.causal_part_id:
+                    missing.append(_("the causal part"))
+                if missing:
+                    raise UserError(
+                        _(
+                            "Job %(job)s is claimed from the manufacturer: record %(missing)s before completing the "
+                            "repair, so the claim can be made.",
+                            job=job.display_name,
+                            missing=", ".join(missing),
+                        )
+                    )
+
+    def _get_job_expense_amounts(self):
+        """{(kind, job): cost} of the work the dealer bears: 'internal' (internal jobs and comebacks) and
+        'goodwill' (its goodwill share), at cost: parts at their cost, labour at its product's cost, sublet."""
+        self.ensure_one()
+        amounts = {}
+        for job in self.job_ids:
+            share = job._get_share("dealer")
+            if not share:
+                continue
+            cost = sum(
+                move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
+                * move.product_id.standard_price
+                for move in job.move_ids
+                if move.repair_line_type == "add" and move.state == "done"
+            )
+            cost += sum(line.hours * line.product_id.standard_price for line in job.labor_line_ids)
+            cost += sum(job.sublet_line_ids.mapped("cost"))
+            amount = self.company_id.currency_id.round(cost * share)
+            if amount:
+                amounts[("goodwill" if job.pay_type == "goodwill" else "internal", job)] = amount
+        return amounts
+
+    def _create_job_expense_moves(self):
+        """Book the work the dealer bears itself to the expense accounts of the settings, one entry per repair."""
+        vals_list = []
+        repairs = self.env["repair.order"]
+        for repair in self:
+            amounts = repair._get_job_expense_amounts()
+            if not amounts:
+                continue
+            # sudo: the workshop completing the repair reads the company's accounting settings
+            company = repair.company_id.sudo()
+            accounts = {
+                "internal": company.warranty_internal_expense_account_id,
+                "goodwill": company.warranty_goodwill_expense_account_id,
+            }
+            counterpart = company.warranty_job_cost_account_id
+            journal = company.warranty_job_journal_id or self.env["account.journal"].sudo().search(
+                [("type", "=", "general"), ("company_id", "=", company.id)], limit=1
+            )
+            missing = {kind for kind, _job in amounts if not accounts[kind]}
+            if missing or not counterpart or not journal:
+                raise UserError(
+                    _(
+                        "Repair %(repair)s has work the dealer bears itself (internal jobs, comebacks or its goodwill "
+                        "share): set the Internal Work Expense, Dealer Goodwill Expense and Workshop Costs Absorbed "
+                        "accounts (Warranty > Configuration > Settings) before completing it.",
+                        repair=repair.name,
+                    )
+                )
+            lines = [
+                Command.create({
+                    "name": _(
+                        "%(repair)s - %(job)s (%(pay_type)s)",
+                        repair=repair.name, job=job.display_name, pay_type=job._get_pay_type_label(),
+                    ),
+                    "account_id": accounts[kind].id,
+                    "debit": amount,
+                    "credit": 0.0,
+                })
+                for (kind, job), amount in amounts.items()
+            ]
+            lines.append(Command.create({
+                "name": _("%(repair)s - work borne by the dealer", repair=repair.name),
+                "account_id": counterpart.id,
+                "debit": 0.0,
+                "credit": sum(amounts.values()),
+            }))
+            vals_list.append({
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "company_id": company.id,
+                "date": fields.Date.context_today(repair),
+                "ref": repair.name,
+                "line_ids": lines,
+            })
+            repairs |= repair
+        if not vals_list:
+            return
+        # sudo: the workshop completing the repair is no accountant; the entry follows from the jobs' pay types
+        moves = self.env["account.move"].sudo().create(vals_list)
+        moves.action_post()
+        for repair, move in zip(repairs, moves, strict=True):
+            repair.sudo().job_expense_move_id = move
+
     def _check_diagnosis_complete(self):
-        for repair in self.filtered(lambda r: r.warranty_coverage == "manufacturer"):
+        for repair in self.filtered(lambda r: r.warranty_coverage == "manufacturer" and not r.job_ids):
             missing = []
             if not repair.defect_code_ids:
                 missing.append(_("a defect code"))

@@ -53,11 +53,42 @@ class ResCompany(models.Model):
         string="Complaint Answer Deadline (days)", default=14,
         help="Days to answer a customer complaint without a category; each category sets its own.",
     )
+    # Repair jobs: the dealer's own costs, and the warranty on its own work
+    warranty_comeback_months = fields.Integer(
+        string="Comeback Period (months)", default=12,
+        help="A job on the same unit with the same defect code or causal part within this period after an earlier "
+        "repair is proposed as a comeback: the dealer redoes its own work for free.",
+    )
+    warranty_internal_expense_account_id = fields.Many2one(
+        "account.account", string="Internal Work Expense Account", check_company=True,
+        help="Expense of internal jobs (e.g. reconditioning used units) and comebacks, at cost, when the repair is "
+        "done.",
+    )
+    warranty_goodwill_expense_account_id = fields.Many2one(
+        "account.account", string="Dealer Goodwill Expense Account", check_company=True,
+        help="Expense of the dealer's share of goodwill jobs, at cost, when the repair is done.",
+    )
+    warranty_job_cost_account_id = fields.Many2one(
+        "account.account", string="Workshop Costs Absorbed Account", check_company=True,
+        help="Credited with the cost of the work the dealer bears itself (internal jobs, comebacks, its goodwill "
+        "share): the counterpart of the two expense accounts.",
+    )
+    warranty_job_journal_id = fields.Many2one(
+        "account.journal", string="Workshop Costs Journal", check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="Journal of the entries of the work the dealer bears (default: the first miscellaneous journal).",
+    )
 
     def _get_warranty_income_account(self, line_type):
         """The recovery income account of a claim line's type (parts and other costs share the parts account)."""
         self.ensure_one()
         return self.warranty_labor_account_id if line_type == "labor" else self.warranty_parts_account_id
+
+    @api.constrains("warranty_comeback_months")
+    def _check_warranty_comeback_months(self):
+        for company in self:
+            if company.warranty_comeback_months < 0:
+                raise ValidationError(_("The comeback period cannot be negative (%(company)s).", company=company.name))
 
     @api.constrains("warranty_alert_min_cases", "warranty_alert_min_rate", "warranty_alert_days")
     def _check_warranty_alert_thresholds(self):

@@ -23,3 +23,13 @@ class ResConfigSettings(models.TransientModel):
     warranty_complaint_deadline_days = fields.Integer(
         related="company_id.warranty_complaint_deadline_days", readonly=False,
     )
+    # Repair jobs
+    warranty_comeback_months = fields.Integer(related="company_id.warranty_comeback_months", readonly=False)
+    warranty_internal_expense_account_id = fields.Many2one(
+        related="company_id.warranty_internal_expense_account_id", readonly=False,
+    )
+    warranty_goodwill_expense_account_id = fields.Many2one(
+        related="company_id.warranty_goodwill_expense_account_id", readonly=False,
+    )
+    warranty_job_cost_account_id = fields.Many2one(related="company_id.warranty_job_cost_account_id", readonly=False)
+    warranty_job_journal_id = fields.Many2one(related="company_id.warranty_job_journal_id", readonly=False)

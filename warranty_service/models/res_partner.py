@@ -37,6 +37,20 @@ class ResPartner(models.Model):
         help="How this manufacturer pays accepted claims: the dealer invoices it, or it credits the dealer's "
         "parts payable with a credit note.",
     )
+    # Repair jobs (issue 14): prior approval, goodwill authorization and sublet
+    warranty_prior_approval_amount = fields.Float(
+        string="Prior Approval Above", digits="Product Price",
+        help="Covered work this manufacturer would pay more than this for (per job, at its terms) needs its "
+        "authorization number, amount and date before the work starts. 0: no prior approval.",
+    )
+    warranty_goodwill_authorization_required = fields.Boolean(
+        string="Goodwill Needs Authorization",
+        help="This manufacturer's share of a goodwill job needs its goodwill authorization number.",
+    )
+    warranty_sublet_markup_percent = fields.Float(
+        string="Sublet Markup (%)",
+        help="Added to the cost of the external work (sublet) claimed from this manufacturer.",
+    )
     warranty_claim_sequence_id = fields.Many2one(
         "ir.sequence", string="Claim Numbering", copy=False, readonly=True,
         help="Created with the first claim to this manufacturer.",

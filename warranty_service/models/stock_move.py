@@ -1,5 +1,5 @@
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class StockMove(models.Model):
@@ -18,9 +18,40 @@ class StockMove(models.Model):
         help="The warranty claim line whose defective part this move sets aside, ships or scraps.",
     )
 
+    job_id = fields.Many2one(
+        "warranty.repair.job", string="Job", index="btree_not_null", check_company=True, copy=False,
+        domain="[('repair_id', '=', repair_id)]",
+        help="The job of the repair this part belongs to: its pay type decides who pays it.",
+    )
+    job_pay_type = fields.Selection(related="job_id.pay_type", string="Pay Type")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # Created from a job's Parts list: the job tells the repair (core then sets the locations)
+            if vals.get("job_id") and not vals.get("repair_id"):
+                vals["repair_id"] = self.env["warranty.repair.job"].browse(vals["job_id"]).repair_id.id
+        return super().create(vals_list)
+
+    @api.constrains("job_id", "repair_id")
+    def _check_job_repair(self):
+        for move in self.filtered("job_id"):
+            if move.job_id.repair_id != move.repair_id:
+                raise ValidationError(_(
+                    "Part %(part)s can only be put on a job of its own repair (%(repair)s).",
+                    part=move.product_id.display_name, repair=move.repair_id.name or "-",
+                ))
+
+    def _create_repair_sale_order_line(self):
+        result = super()._create_repair_sale_order_line()
+        with_job = self.filtered(lambda move: move.job_id and move.sale_line_id)
+        if with_job:
+            with_job.repair_id._update_job_sale_prices(moves=with_job)
+        return result
+
     def _prepare_merge_moves_distinct_fields(self):
         # Two claim lines of the same part are two parts, each in its own package: never one move
-        return super()._prepare_merge_moves_distinct_fields() + ["warranty_claim_line_id"]
+        return super()._prepare_merge_moves_distinct_fields() + ["warranty_claim_line_id", "job_id"]
 
     def _action_done(self, cancel_backorder=False):
         done_moves = super()._action_done(cancel_backorder=cancel_backorder)
@@ -82,4 +113,10 @@ class StockMove(models.Model):
                 "The link of a stock move to its part requisition or recall campaign is set by "
                 "the warranty workflows, not by hand."
             ))
-        return super().write(vals)
+        if "job_id" in vals:
+            self.repair_id._check_repair_editable()
+        result = super().write(vals)
+        if "job_id" in vals:
+            moves = self.filtered(lambda move: move.repair_id and move.sale_line_id)
+            moves.repair_id._update_sale_order_line_price()
+        return result

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 LINE_CONTENT_FIELDS = frozenset({
     "line_type", "product_id", "labor_operation_id", "name", "quantity", "price_unit", "hours_override_reason",
     "return_required",
-})
+}) | frozenset({"job_id", "is_sublet", "sublet_line_id"})
 # The manufacturer's decision: recorded by a Warranty Accountant or Manager while the claim is submitted
 LINE_DECISION_FIELDS = frozenset({"decision", "amount_accepted", "rejection_code"})
 # Computed or related: never written by hand
@@ -61,6 +61,23 @@ class WarrantyClaimLine(models.Model):
         string="Hours Over Standard",
         help="Why more hours than the manufacturer's standard time are claimed.",
     )
+    # Repair jobs: the claim's lines grouped by job, with its 3C, codes, authorization and sublet
+    job_id = fields.Many2one(
+        "warranty.repair.job", string="Job", index="btree_not_null", check_company=True, readonly=True,
+        help="The repair job this line claims.",
+    )
+    job_pay_type = fields.Selection(related="job_id.pay_type", string="Pay Type")
+    job_complaint = fields.Text(related="job_id.complaint", string="Complaint")
+    job_cause = fields.Text(related="job_id.cause", string="Cause")
+    job_correction = fields.Text(related="job_id.correction", string="Correction")
+    job_defect_code_ids = fields.Many2many(related="job_id.defect_code_ids", string="Job Defect Codes")
+    job_authorization_number = fields.Char(related="job_id.authorization_number", string="Authorization")
+    job_authorization_amount = fields.Monetary(related="job_id.authorization_amount", string="Authorized Amount")
+    job_authorization_date = fields.Date(related="job_id.authorization_date", string="Authorized On")
+    is_sublet = fields.Boolean(string="Sublet", readonly=True, help="External work, claimed at cost plus markup.")
+    sublet_line_id = fields.Many2one(
+        "warranty.repair.sublet", string="Sublet Line", readonly=True, index="btree_not_null", check_company=True,
+    )
 
     _sql_constraints = [
         ("quantity_positive", "CHECK(quantity > 0)", "A claim line must have a positive quantity."),
@@ -88,6 +105,18 @@ class WarrantyClaimLine(models.Model):
                AND claim.state IN ('accepted', 'partially_accepted', 'rejected', 'paid')
         """)
         return result
+
+    @api.constrains("job_id", "claim_id")
+    def _check_job_of_the_claimed_repair(self):
+        for line in self.filtered("job_id"):
+            if line.job_id.repair_id != line.claim_id.repair_id:
+                raise ValidationError(
+                    _(
+                        "%(line)s: the job %(job)s is not a job of the claimed repair.",
+                        line=line.name,
+                        job=line.job_id.display_name,
+                    )
+                )
 
     @api.depends("quantity", "price_unit")
     def _compute_amount_claimed(self):

@@ -32,6 +32,12 @@ class WarrantyRepairLabor(models.Model):
     sale_line_id = fields.Many2one(
         "sale.order.line", string="Sale Order Line", readonly=True, copy=False, index="btree_not_null"
     )
+    job_id = fields.Many2one(
+        "warranty.repair.job", string="Job", index="btree_not_null", check_company=True, copy=False,
+        domain="[('repair_id', '=', repair_id)]",
+        help="The job of the repair this labour belongs to: its pay type decides who pays it.",
+    )
+    pay_type = fields.Selection(related="job_id.pay_type", store=True, string="Pay Type", precompute=True)
 
     _sql_constraints = [
         ("hours_positive", "CHECK(hours >= 0)", "Labour hours cannot be negative."),
@@ -51,18 +57,35 @@ class WarrantyRepairLabor(models.Model):
                     operation=line.operation_id.display_name, hours=line.hours,
                 ))
 
+    @api.constrains("job_id", "repair_id")
+    def _check_job_repair(self):
+        for line in self.filtered("job_id"):
+            if line.job_id.repair_id != line.repair_id:
+                raise ValidationError(_(
+                    "Labour %(operation)s belongs to repair %(repair)s: it cannot be put on a job of another repair.",
+                    operation=line.operation_id.display_name, repair=line.repair_id.name,
+                ))
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            # Created from a job's Labour list: the job tells the repair
+            if vals.get("job_id") and not vals.get("repair_id"):
+                vals["repair_id"] = self.env["warranty.repair.job"].browse(vals["job_id"]).repair_id.id
         lines = super().create(vals_list)
         lines.repair_id._check_repair_editable()
         lines._create_sale_order_lines()
         return lines
 
     def write(self, vals):
-        self.repair_id._check_repair_editable()
+        if vals.keys() - {"sale_line_id"}:
+            # Linking the labour to the customer's quotation changes no work: core quotes done repairs too
+            self.repair_id._check_repair_editable()
         result = super().write(vals)
         if "hours" in vals or "operation_id" in vals:
             self._update_sale_order_lines()
+        elif "job_id" in vals:
+            self._update_sale_order_line_prices()
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -86,8 +109,9 @@ class WarrantyRepairLabor(models.Model):
             ),
             "product_uom_qty": self.hours,
         }
-        if self.repair_id.under_warranty:
-            # Covered work is charged to the manufacturer, never to the customer
+        if self.repair_id.under_warranty and not self.job_id:
+            # Covered work is charged to the manufacturer, never to the customer (a job's pay type decides its
+            # lines' prices: repriced once created)
             vals["price_unit"] = 0.0
         return vals
 
@@ -102,6 +126,9 @@ class WarrantyRepairLabor(models.Model):
         sale_lines = self.env["sale.order.line"].create([line._prepare_sale_order_line_vals() for line in lines])
         for line, sale_line in zip(lines, sale_lines, strict=True):
             line.sale_line_id = sale_line
+        with_job = lines.filtered("job_id")
+        if with_job:
+            with_job.repair_id._update_job_sale_prices(labors=with_job)
 
     def _update_sale_order_lines(self):
         for line in self.filtered("sale_line_id"):
@@ -109,7 +136,10 @@ class WarrantyRepairLabor(models.Model):
         self._update_sale_order_line_prices()
 
     def _update_sale_order_line_prices(self):
-        covered = self.filtered(lambda line: line.sale_line_id and line.repair_id.under_warranty)
+        with_job = self.filtered(lambda line: line.sale_line_id and line.job_id)
+        covered = self.filtered(lambda line: line.sale_line_id and not line.job_id and line.repair_id.under_warranty)
         covered.sale_line_id.write({"price_unit": 0.0, "technical_price_unit": 0.0})
-        paid = self.filtered(lambda line: line.sale_line_id and not line.repair_id.under_warranty)
+        paid = self.filtered(lambda line: line.sale_line_id and not line.job_id and not line.repair_id.under_warranty)
         paid.sale_line_id._compute_price_unit()
+        if with_job:
+            with_job.repair_id._update_job_sale_prices(labors=with_job)

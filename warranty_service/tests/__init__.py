@@ -29,3 +29,4 @@ from . import test_tour_office
 from . import test_repair_goodwill
 from . import test_complaint
 from . import test_portal
+from . import test_repair_jobs

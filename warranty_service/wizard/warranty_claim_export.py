@@ -12,6 +12,9 @@ EXPORT_COLUMNS = [
     "claim_number", "revision", "line_ref", "line_type", "product_code", "description", "quantity",
     "price_unit", "amount_claimed", "return_required", "part_tag", "serial", "unit", "odometer_km",
     "failure_date", "repair_date", "defect_codes", "causal_part", "failure_cause",
+    # Repair jobs (appended: readers of the columns above are not disturbed); empty for a repair without jobs
+    "job_ref", "pay_type", "complaint", "cause", "correction", "job_defect_codes", "authorization_number",
+    "authorization_amount", "authorization_date", "sublet",
 ]
 
 
@@ -68,7 +71,8 @@ class WarrantyClaimExport(models.TransientModel):
 
     def _export_rows(self, claims):
         claims.line_ids.fetch(["claim_id", "line_type", "product_id", "name", "quantity", "price_unit",
-                               "amount_claimed", "return_required", "returned_lot_id", "returned_package_id"])
+                               "amount_claimed", "return_required", "returned_lot_id", "returned_package_id",
+                               "job_id", "is_sublet"])
         for claim in claims:
             for line in claim.line_ids:
                 yield {
@@ -92,7 +96,24 @@ class WarrantyClaimExport(models.TransientModel):
                     "defect_codes": " ".join(claim.defect_code_ids.mapped("code")),
                     "causal_part": claim.causal_part_id.default_code or claim.causal_part_id.display_name or "",
                     "failure_cause": claim.failure_cause or "",
+                    **self._export_job_values(line),
                 }
+
+    def _export_job_values(self, line):
+        """The job columns of a claim line: its 3C, codes, prior authorization and whether it is sublet."""
+        job = line.job_id
+        return {
+            "job_ref": job.id or "",
+            "pay_type": job.pay_type or "",
+            "complaint": job.complaint or "",
+            "cause": job.cause or "",
+            "correction": job.correction or "",
+            "job_defect_codes": " ".join(job.defect_code_ids.mapped("code")),
+            "authorization_number": job.authorization_number or "",
+            "authorization_amount": (job.authorization_amount or "") if job else "",
+            "authorization_date": job.authorization_date or "",
+            "sublet": int(line.is_sublet),
+        }
 
     def _to_csv(self, rows):
         buffer = io.StringIO()
@@ -125,4 +146,21 @@ class WarrantyClaimExport(models.TransientModel):
                 etree.SubElement(item, "amount_claimed").text = str(line.amount_claimed)
                 if line.returned_package_id or line.returned_lot_id:
                     etree.SubElement(item, "part_tag").text = line.returned_package_id.name or line.returned_lot_id.name
+                if line.is_sublet:
+                    item.set("sublet", "1")
+                if line.job_id:
+                    self._job_to_xml(item, line)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+    def _job_to_xml(self, item, line):
+        values = self._export_job_values(line)
+        job = etree.SubElement(item, "job", ref=str(values["job_ref"]), pay_type=values["pay_type"])
+        for name in ("complaint", "cause", "correction"):
+            etree.SubElement(job, name).text = values[name]
+        etree.SubElement(job, "defect_codes").text = values["job_defect_codes"]
+        if values["authorization_number"]:
+            etree.SubElement(
+                job, "authorization", number=values["authorization_number"],
+                amount=str(values["authorization_amount"]), date=str(values["authorization_date"]),
+            )
+        return job
