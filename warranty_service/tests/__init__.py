@@ -28,3 +28,4 @@ from . import test_tour_floor
 from . import test_tour_office
 from . import test_repair_goodwill
 from . import test_accounting_setup
+from . import test_i18n
