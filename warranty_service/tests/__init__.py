@@ -29,3 +29,4 @@ from . import test_tour_office
 from . import test_repair_goodwill
 from . import test_accounting_setup
 from . import test_i18n
+from . import test_bulgarian
