@@ -57,10 +57,11 @@ class AccountChartTemplate(models.AbstractModel):
 
     def _post_load_data(self, template_code, company, template_data):
         # A chart loaded after the addon (a localization installed later, a new company): its claims accounts
-        super()._post_load_data(template_code, company, template_data)
+        result = super()._post_load_data(template_code, company, template_data)
         company = company or self.env.company
         if not company.parent_id:
             company._warranty_setup_accounting()
+        return result
 
     @api.model
     def _warranty_setup_all_companies(self):

@@ -111,8 +111,9 @@ class ResCompany(models.Model):
             record = Account.search([
                 *Account._check_company_domain(self), ("name", "=", name), ("account_type", "=", row["account_type"]),
             ], limit=1)
+            ChartTemplate = self.env["account.chart.template"].with_company(self)
             for chart_xmlid in row.get("chart_xmlids", {}).get(self.chart_template, []) if not record else []:
-                record = self.env["account.chart.template"].with_company(self).ref(chart_xmlid, raise_if_not_found=False)
+                record = ChartTemplate.ref(chart_xmlid, raise_if_not_found=False)
                 if record:
                     break
             created = not record

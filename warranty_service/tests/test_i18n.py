@@ -52,12 +52,13 @@ class TestTranslations(TransactionCase):
         in_code = self._code_terms()
         in_pot = {message.id for message in _read_po(f"{MODULE}.pot") if message.id}
         self.assertGreater(len(in_code), 1000, "the export found the addon's terms")
-        missing, stale = sorted(in_code - in_pot), sorted(in_pot - in_code)
+        missing = "\n  ".join(repr(term) for term in sorted(in_code - in_pot))
+        stale = "\n  ".join(repr(term) for term in sorted(in_pot - in_code))
         self.assertFalse(
             missing or stale,
             "warranty_service/i18n/warranty_service.pot is out of date with the code: run `make i18n` and "
-            "translate the new terms.\nNot in the template:\n  %s\nIn the template, not in the code:\n  %s"
-            % ("\n  ".join(repr(term) for term in missing), "\n  ".join(repr(term) for term in stale)),
+            f"translate the new terms.\nNot in the template:\n  {missing}\n"
+            f"In the template, not in the code:\n  {stale}",
         )
 
     def test_bulgarian_complete(self):
