@@ -3,6 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.misc import format_date
 
@@ -113,6 +114,27 @@ class TestBulgarianDealer(ClaimCommon):
         html = self._render("warranty_service.action_report_repair_act", repair)
         self.assertIn("Протокол за ремонт", html)
         self.assertNotIn("Repair Act", html)
+
+    def test_recall_letter_in_the_owners_language(self):
+        recall = self.env["warranty.recall"].create({
+            "name": "Смяна на задния семеринг",
+            "campaign_code": "RC-BG-01",
+            "manufacturer_id": self.manufacturer.id,
+            "product_ids": [Command.set(self.van.ids)],
+            "operation_id": self.operation_seal.id,
+        })
+        recall.action_add_serials_from_products()
+        recall.action_open()
+        recall.with_user(self.user_manager).action_notify_owners()
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "warranty.recall.line"), ("res_id", "in", recall.line_ids.ids)]
+        )
+        self.assertTrue(mails)
+        for mail in mails:
+            self.assertIn("Уважаеми/а", mail.body_html)
+            self.assertIn("Иван Петров", mail.body_html)
+            self.assertNotIn("Dear", mail.body_html)
+            self.assertIn("Вашата техника", mail.subject)
 
     def _render(self, report, records):
         # Printed by an English-speaking user: the document follows its recipient, not the user
