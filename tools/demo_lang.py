@@ -25,7 +25,41 @@ IMPORTER = {
     "warranty_service.demo_vendor_parts": {"name": "Нордтрак България – резервни части", "city": "София"},
 }
 
+# The demo catalogue's names in Bulgarian (translations of translatable names: English stays for English users)
+CATALOGUE_BG = {
+    "demo_category_units": "Превозни средства и машини",
+    "demo_category_parts": "Резервни части",
+    "demo_category_supplies": "Сервизни консумативи и инструменти",
+    "demo_category_services": "Сервизни услуги",
+    "demo_product_van": "Нордтрак товарен бус 3,5 т",
+    "demo_product_tractor": "Нордтрак компактен трактор 5100",
+    "demo_product_chainsaw": "Нордтрак моторен трион MS250",
+    "demo_product_extension": "Нордтрак удължена гаранция +24 месеца",
+    "demo_product_labour": "Сервизен труд (час)",
+    "demo_part_seal": "Заден семеринг на колянов вал",
+    "demo_part_injector": "Горивна дюза",
+    "demo_material_cleaner": "Спирачен почистващ препарат (500 мл)",
+    "demo_tool_tester": "Диагностичен тестер NT-Diag",
+    "demo_part_hose": "Хидравличен маркуч за високо налягане (усилен)",
+    "demo_defect_engine_oil_leak": "Теч на двигателно масло при семеринга на коляновия вал",
+    "demo_defect_injector": "Повреда на горивна дюза",
+    "demo_defect_gearbox": "Износване на синхронизаторите на скоростната кутия",
+    "demo_defect_alternator": "Алтернаторът не зарежда",
+    "demo_defect_hydraulic_pump": "Спад на налягането на хидравличната помпа",
+    "demo_labor_seal": "Смяна на задния семеринг на коляновия вал",
+    "demo_labor_injector": "Смяна на една горивна дюза",
+    "demo_labor_diagnosis": "Диагностика с тестера на производителя",
+    "demo_labor_hose": "Смяна на хидравличния маркуч за високо налягане",
+}
+
 if LANG == "bg_BG":
+    for name, translation in CATALOGUE_BG.items():
+        record = env.ref(f"warranty_service.{name}", raise_if_not_found=False)
+        if record:
+            # product.product's name is its template's
+            record = record.product_tmpl_id if record._name == "product.product" else record
+            if record._fields["name"].translate:
+                record.update_field_translations("name", {LANG: translation})
     bulgaria = env.ref("base.bg")
     for xmlid, (name, city) in CUSTOMERS.items():
         env.ref(xmlid).write({"name": name, "city": city, "country_id": bulgaria.id, "lang": LANG})
