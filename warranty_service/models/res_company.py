@@ -96,15 +96,21 @@ class ResCompany(models.Model):
         self.ensure_one()
         name = row["name"]._translate("en_US")
         if row.get("journal_type"):
-            Journal = self.env["account.journal"]
+            Journal = self.env["account.journal"].with_context(lang="en_US")
             record = Journal.search([
-                *Journal._check_company_domain(self),
-                ("type", "=", row["journal_type"]), ("code", "=", row["journal_code"]),
-            ], limit=1)
+                *Journal._check_company_domain(self), ("type", "=", row["journal_type"]),
+                "|", ("code", "=", row["journal_code"]), ("name", "=", name),
+            ], order="code", limit=1)
             created = not record
             if created:
+                # The code may be another journal's (codes are unique per company): the first free WAR2, WAR3...
+                taken = set(Journal.with_context(active_test=False).search(
+                    Journal._check_company_domain(self)
+                ).mapped("code"))
+                prefix = row["journal_code"]
+                code = next(code for code in (prefix, *(f"{prefix}{n}" for n in range(2, 100))) if code not in taken)
                 record = Journal.create({
-                    "name": name, "code": row["journal_code"], "type": row["journal_type"], "company_id": self.id,
+                    "name": name, "code": code, "type": row["journal_type"], "company_id": self.id,
                 })
         else:
             Account = self.env["account.account"].with_context(lang="en_US")

@@ -64,6 +64,22 @@ class TestAccountingSetup(TransactionCase):
         post_init_hook(self.env)
         self.assertEqual(self.company.warranty_labor_account_id, own)
 
+    def test_journal_code_taken(self):
+        """Another journal of the company has the code: the warranty journal takes the next free one."""
+        company = self.company
+        # The company had a journal coded WAR before the addon came
+        company.warranty_journal_id.unlink()
+        self.env["account.journal"].create({"name": "Warehouse", "code": "WAR", "type": "general",
+                                            "company_id": company.id})
+        post_init_hook(self.env)
+        journal = company.warranty_journal_id
+        self.assertEqual((journal.code, journal.type, journal.name), ("WAR2", "sale", "Warranty Invoices"))
+        before = self._count(company)
+        company.warranty_journal_id = False
+        post_init_hook(self.env)
+        self.assertEqual(company.warranty_journal_id, journal, "found again, by its name")
+        self.assertEqual(self._count(company), before)
+
     def test_code_taken(self):
         """The preferred code is used by another account: the next free one."""
         company = self.env["res.company"].create({"name": "Code Taken Motors"})
