@@ -124,12 +124,17 @@ class ResCompany(models.Model):
                     break
             created = not record
             if created:
-                codes = row["codes"]
+                start_code = row["codes"].get(self.chart_template)
+                if not start_code:
+                    # Another chart: the default code, as long as the chart's codes of that type
+                    start_code = row["codes"]["default"]
+                    sample = Account.search([
+                        *Account._check_company_domain(self), ("account_type", "=", row["account_type"]),
+                    ], limit=1)
+                    start_code = start_code.ljust(len(sample.code or ""), "0")
                 record = Account.create({
                     "name": name,
-                    "code": Account._search_new_account_code(
-                        codes.get(self.chart_template) or codes["default"], cache=set()
-                    ),
+                    "code": Account._search_new_account_code(start_code, cache=set()),
                     "account_type": row["account_type"],
                     "company_ids": [self.id],
                 })

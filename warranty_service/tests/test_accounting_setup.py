@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import TransactionCase, tagged
 
 from ..hooks import post_init_hook
@@ -35,9 +37,9 @@ class TestAccountingSetup(TransactionCase):
             self.assertEqual(account.company_ids, company)
             self.assertEqual(account.account_type, expected_types[field])
         self.assertEqual(len(set(company[field] for field in ACCOUNT_FIELDS)), 4, "one account per purpose")
-        self.assertEqual(company.warranty_parts_account_id.code, "4510", "numbered in the chart's income range")
+        self.assertEqual(company.warranty_parts_account_id.code, "451000", "numbered in the chart's income range")
         self.assertEqual(company.warranty_parts_account_id.name, "Warranty parts recovery")
-        self.assertEqual(company.warranty_writeoff_account_id.code, "6490")
+        self.assertEqual(company.warranty_writeoff_account_id.code, "649000")
         journal = company.warranty_journal_id
         self.assertEqual((journal.type, journal.code, journal.company_id), ("sale", "WAR", company))
 
@@ -58,7 +60,7 @@ class TestAccountingSetup(TransactionCase):
     def test_settings_kept(self):
         """A company's own choice is not replaced."""
         own = self.env["account.account"].with_company(self.company).create({
-            "code": "4599", "name": "Our own recovery", "account_type": "income", "company_ids": [self.company.id],
+            "code": "459900", "name": "Our own recovery", "account_type": "income", "company_ids": [self.company.id],
         })
         self.company.warranty_labor_account_id = own
         post_init_hook(self.env)
@@ -80,6 +82,17 @@ class TestAccountingSetup(TransactionCase):
         self.assertEqual(company.warranty_journal_id, journal, "found again, by its name")
         self.assertEqual(self._count(company), before)
 
+    def test_chosen_from_the_chart(self):
+        """A row that names a suitable account of the chart takes it rather than creating one."""
+        company = self.env["res.company"].create({"name": "Chosen Account Motors"})
+        self.env.user.company_ids |= company
+        row = next(row for row in WARRANTY_ACCOUNTING_SETUP if row["field"] == "warranty_writeoff_account_id")
+        with patch.dict(row, {"chart_xmlids": {"generic_coa": ["expense_sales"]}}):
+            self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        account = company.with_company(company).warranty_writeoff_account_id
+        self.assertEqual(account, self.env.ref(f"account.{company.id}_expense_sales"))
+        self.assertEqual(account.with_company(company).code, "962000", "the chart's own account")
+
     def test_code_taken(self):
         """The preferred code is used by another account: the next free one."""
         company = self.env["res.company"].create({"name": "Code Taken Motors"})
@@ -89,8 +102,8 @@ class TestAccountingSetup(TransactionCase):
         post_init_hook(self.env)
         self.assertFalse(company.warranty_parts_account_id, "no chart, nothing to choose or create")
         self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-        self.assertEqual(company.warranty_parts_account_id.code, "4510")
+        self.assertEqual(company.warranty_parts_account_id.code, "451000")
         company.warranty_parts_account_id.name = "Renamed by the accountant"
         company.warranty_parts_account_id = False
         post_init_hook(self.env)
-        self.assertEqual(company.warranty_parts_account_id.code, "4511", "4510 is taken")
+        self.assertEqual(company.warranty_parts_account_id.code, "451001", "451000 is taken")
