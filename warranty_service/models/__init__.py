@@ -31,3 +31,4 @@ from . import warranty_registration_portal
 from . import repair_order_complaint
 from . import warranty_repair_job
 from . import warranty_repair_sublet
+from . import account_chart_template

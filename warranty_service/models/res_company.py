@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .account_chart_template import WARRANTY_ACCOUNTING_SETUP
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -102,3 +104,79 @@ class ResCompany(models.Model):
                                         company=company.name))
             if company.warranty_alert_days <= 0:
                 raise ValidationError(_("The alert period must be at least 1 day (%(company)s).", company=company.name))
+
+    # Claims accounting set up on install and when a chart is loaded (table in account_chart_template.py)
+    def _warranty_setup_accounting(self):
+        """Fill the company's empty claims accounts and journal: chosen from its chart, else created, once.
+
+        Only companies with a chart of accounts: without one there is nothing to choose from or number
+        against, and the claims keep asking for the settings.
+        """
+        for company in self.filtered("chart_template"):
+            # The chart's ref() and the code search work on the active company
+            company = company.with_company(company).sudo()  # sudo: set-up by the install or the chart loader
+            for row in WARRANTY_ACCOUNTING_SETUP:
+                if company[row["field"]]:
+                    continue
+                record, created = company._warranty_find_or_create_setup_record(row)
+                company[row["field"]] = record
+                self.env["account.chart.template"]._warranty_log_setup(company, row, record, created)
+        return True
+
+    def _warranty_find_or_create_setup_record(self, row):
+        """(record, created) for a row of the set-up table: the one created before, a chart's, or a new one.
+
+        Found again by its code (journal) or English name and type (account) rather than by an xml id: xml ids of
+        warranty_service would put the per-company records into the module's translation template.
+        """
+        self.ensure_one()
+        name = row["name"]._translate("en_US")
+        if row.get("journal_type"):
+            Journal = self.env["account.journal"].with_context(lang="en_US")
+            record = Journal.search([
+                *Journal._check_company_domain(self), ("type", "=", row["journal_type"]),
+                "|", ("code", "=", row["journal_code"]), ("name", "=", name),
+            ], order="code", limit=1)
+            created = not record
+            if created:
+                # The code may be another journal's (codes are unique per company): the first free WAR2, WAR3...
+                taken = set(Journal.with_context(active_test=False).search(
+                    Journal._check_company_domain(self)
+                ).mapped("code"))
+                prefix = row["journal_code"]
+                code = next(code for code in (prefix, *(f"{prefix}{n}" for n in range(2, 100))) if code not in taken)
+                record = Journal.create({
+                    "name": name, "code": code, "type": row["journal_type"], "company_id": self.id,
+                })
+        else:
+            Account = self.env["account.account"].with_context(lang="en_US")
+            record = Account.search([
+                *Account._check_company_domain(self), ("name", "=", name), ("account_type", "=", row["account_type"]),
+            ], limit=1)
+            ChartTemplate = self.env["account.chart.template"].with_company(self)
+            for chart_xmlid in row.get("chart_xmlids", {}).get(self.chart_template, []) if not record else []:
+                record = ChartTemplate.ref(chart_xmlid, raise_if_not_found=False)
+                if record:
+                    break
+            created = not record
+            if created:
+                start_code = row["codes"].get(self.chart_template)
+                if not start_code:
+                    # Another chart: the default code, as long as the chart's codes of that type
+                    start_code = row["codes"]["default"]
+                    sample = Account.search([
+                        *Account._check_company_domain(self), ("account_type", "=", row["account_type"]),
+                    ], limit=1)
+                    start_code = start_code.ljust(len(sample.code or ""), "0")
+                record = Account.create({
+                    "name": name,
+                    "code": Account._search_new_account_code(start_code, cache=set()),
+                    "account_type": row["account_type"],
+                    "company_ids": [self.id],
+                })
+        if created:
+            # Named in every installed language, as the chart's own accounts are
+            record.update_field_translations("name", {
+                lang: row["name"]._translate(lang) for lang, _name in self.env["res.lang"].get_installed()
+            })
+        return record, created

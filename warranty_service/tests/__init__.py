@@ -30,3 +30,6 @@ from . import test_repair_goodwill
 from . import test_complaint
 from . import test_portal
 from . import test_repair_jobs
+from . import test_accounting_setup
+from . import test_i18n
+from . import test_bulgarian

@@ -39,9 +39,18 @@ class WarrantyCommon(TransactionCase):
     freeze_time = "2026-11-20 09:00:00"
 
     @classmethod
+    def _get_test_company(cls):
+        """The company the fixtures are made in: the database's main one; a subclass may make a localized one."""
+        return cls.env.company
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        company = cls._get_test_company()
+        if company != cls.env.company:
+            cls.env.user.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+            cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
         cls.company = cls.env.company
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.stock_location = cls.warehouse.lot_stock_id

@@ -55,6 +55,9 @@ class WarrantyClaimExport(models.TransientModel):
         if unsent:
             raise UserError(_("Claim %(name)s is not submitted: only submitted claims are exported.",
                               name=unsent[0].name))
+        # The file is read at the manufacturer: its names and descriptions in the manufacturer's language (the
+        # column names and element tags are the file's fixed interface, documented in the README)
+        claims = claims.with_context(lang=self.manufacturer_id.lang or self.env.lang)
         rows = list(self._export_rows(claims))
         stamp = fields.Datetime.context_timestamp(self, fields.Datetime.now()).strftime("%Y%m%d-%H%M%S")
         if self.file_format == "csv":
