@@ -1,7 +1,36 @@
+import logging
+
+import psycopg2
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.modules.db import has_trigram
 from odoo.osv import expression
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
+
+_logger = logging.getLogger(__name__)
+
+
+def ensure_trigram(env):
+    """Install PostgreSQL's pg_trgm in this database, so that Odoo builds the trigram indexes.
+
+    Odoo creates the ``index="trigram"`` indexes (stock_lot.name, warranty_registration.name...)
+    only where pg_trgm is installed, and installs it only in databases it creates itself: a
+    database made by ``createdb`` has none, and a search for part of a VIN reads every serial.
+    pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it. The
+    registry is told, so that its index check, which runs after init(), creates the indexes.
+    """
+    registry = env.registry
+    if registry.has_trigram:
+        return
+    try:
+        with env.cr.savepoint(flush=False):
+            env.cr.execute(SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except psycopg2.Error as error:
+        _logger.warning("pg_trgm could not be installed (%s): searches for part of a serial will be slow.", error)
+        return
+    registry.has_trigram = has_trigram(env.cr)
 
 WARRANTY_STATE_SELECTION = [
     ("active", "Under Warranty"),
@@ -39,8 +68,13 @@ class StockLot(models.Model):
         help="Running campaigns whose work this unit has not received yet.",
     )
 
+    # The serial lookup screen searches the serial and the internal reference together (core's
+    # search view): both need a trigram index, or the OR reads every serial for a partial VIN.
+    ref = fields.Char(index="trigram")
+
     def init(self):
         res = super().init()
+        ensure_trigram(self.env)
         # The workshop and integrations find a unit by its exact serial (check_coverage_by_serial).
         # Core indexes the name only with a trigram index, and only where pg_trgm is installed: without
         # this one, each lookup scans every serial (about 100 ms at a million serials, 1 ms with it).

@@ -10,6 +10,10 @@ from odoo.tools import format_date
 
 # Written only by voiding (action_void, a customer return): editing them would revive or kill a warranty unseen
 VOID_FIELDS = {"is_void", "void_date", "void_reason", "void_picking_id"}
+# A part of a VIN shorter than this matches too many units to be worth listing (a year letter, a plant code)
+PARTIAL_SERIAL_MIN_LENGTH = 6
+# How many serials a coverage check names when the serial it was given is not found whole
+PARTIAL_SERIAL_CANDIDATES = 10
 
 
 class WarrantyRegistration(models.Model):
@@ -438,12 +442,65 @@ class WarrantyRegistration(models.Model):
         )
         registration = registrations._pick_in_force()
         if not registration:
+            candidates = self._partial_serial_candidates(serial)
+            reason = _("Serial number %(serial)s has no warranty registration.", serial=serial)
+            if len(candidates) > PARTIAL_SERIAL_CANDIDATES:
+                reason = _(
+                    "Serial number %(serial)s has no warranty registration. More than %(count)s registered "
+                    "serial numbers contain it, e.g. %(candidates)s: enter more characters of the VIN.",
+                    serial=serial, count=PARTIAL_SERIAL_CANDIDATES,
+                    candidates=", ".join(candidates[:PARTIAL_SERIAL_CANDIDATES]),
+                )
+            elif candidates:
+                reason = _(
+                    "Serial number %(serial)s has no warranty registration. Registered serial numbers "
+                    "containing it: %(candidates)s.",
+                    serial=serial, candidates=", ".join(candidates),
+                )
             return {
-                "coverage": "none", "registration": False, "serial": serial,
-                "reason": _("Serial number %(serial)s has no warranty registration.", serial=serial),
+                "coverage": "none", "registration": False, "serial": serial, "reason": reason,
+                "candidates": candidates[:PARTIAL_SERIAL_CANDIDATES],
             }
         return {**registration.check_coverage(date=date, mileage_km=mileage_km), "registration": registration.name,
                 "serial": serial}
+
+    @api.model
+    def _partial_serial_candidates(self, text):
+        """Serials of the user's companies' registrations that contain ``text`` (one more than listed).
+
+        The counter hears the last digits of a VIN read out by the customer: a part of at least
+        PARTIAL_SERIAL_MIN_LENGTH characters is searched anywhere in the serial, case-insensitively,
+        through the trigram index of stock_lot.name (one query, a few milliseconds at a million units).
+        """
+        if len(text) < PARTIAL_SERIAL_MIN_LENGTH:
+            return []
+        lots = self.env["stock.lot"].search_fetch(
+            [("name", "ilike", text), ("warranty_registration_ids", "any", [
+                ("company_id", "in", self.env.companies.ids),
+            ])],
+            ["name"], order="name", limit=PARTIAL_SERIAL_CANDIDATES + 1,
+        )
+        return lots.mapped("name")
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        # name OR serial OR customer: as one condition, PostgreSQL must read every registration to
+        # test the serial's and the customer's subqueries (about 300 ms at a million). The serials and
+        # customers that match are found first through their own indexes, so that each branch of the
+        # OR is an index lookup (a partial VIN at a million registrations: a few milliseconds).
+        # A shorter text matches too many serials to list their ids: the plain OR answers it
+        if (operator not in ("ilike", "like", "=ilike", "=like", "=") or not isinstance(value, str)
+                or len(value) < PARTIAL_SERIAL_MIN_LENGTH):
+            return super()._search_display_name(operator, value)
+        lot_ids = list(self.env["stock.lot"]._search([("name", operator, value)]))
+        partner_ids = list(self.env["res.partner"].with_context(active_test=False)._search(
+            [("name", operator, value)]
+        ))
+        return expression.OR([
+            [("name", operator, value)],
+            [("lot_id", "in", lot_ids)],
+            [("partner_id", "in", partner_ids)],
+        ])
 
     # Business helpers
 
