@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test lint bench venv clean
+.PHONY: help run test lint bench venv clean test-upgrade
 
 help:
 	@echo "make run   - set up the environment and serve the demo on http://localhost:8069"
 	@echo "make test  - run the Odoo tests and the end-to-end tests on a throwaway database"
 	@echo "make lint  - ruff and pylint-odoo (OCA's 18.0 checks) on the code; fails on any message"
+	@echo "make test-upgrade - install the last release (bbe6b73) with demo data, upgrade to this code, check the data, uninstall, reinstall"
 	@echo "make bench - measure the addon against core Odoo on databases of its own (QUICK=1: small sizes)"
 
 venv:
@@ -21,6 +22,9 @@ test:
 
 lint:
 	@bash tools/lint.sh
+
+test-upgrade:
+	@bash tools/test_upgrade.sh
 
 bench:
 	@QUICK="$(QUICK)" bash bench/run.sh

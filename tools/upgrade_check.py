@@ -2,7 +2,7 @@
 
     upgrade_check.py snapshot DB FILE   record the business data of the addon (and the addon's objects)
     upgrade_check.py compare DB FILE    the same data after ``-u warranty_service``, field by field
-    upgrade_check.py uninstall DB FILE  button_immediate_uninstall, then nothing of the addon is left
+    upgrade_check.py uninstall DB       button_immediate_uninstall, then nothing of the addon is left
     upgrade_check.py installed DB       the addon is installed (after the reinstall)
 
 Exit status 1 with a list of differences when a check fails.
@@ -17,6 +17,10 @@ MODELS = (
     "warranty.registration", "repair.order", "warranty.repair.labor", "warranty.claim", "warranty.claim.line",
     "warranty.part.requisition", "warranty.part.requisition.line", "warranty.recall", "warranty.defect.code",
 )
+# Indexes the addon adds to core columns (warranty_service/hooks.py drops them at uninstall)
+UNINSTALL_INDEXES = ("stock_lot_warranty_name_index", "stock_lot__ref_index")
+# The partial-VIN search's trigram indexes, which the upgrade to 18.0.1.1.0 builds
+TRIGRAM_INDEXES = ("stock_lot__name_index", "stock_lot__ref_index", "warranty_registration__name_index")
 # Written by any update, not data
 IGNORED = {"write_date", "write_uid", "__last_update", "message_main_attachment_id"}
 
@@ -25,7 +29,9 @@ def environment(db):
     sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo"))
     import odoo
     from odoo.tools import config
-    config.parse_config(os.environ.get("ODOO_ARGS", "").split())
+    if not getattr(environment, "configured", False):
+        config.parse_config(os.environ.get("ODOO_ARGS", "").split())
+        environment.configured = True
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
     registry = Registry(db)
@@ -64,44 +70,90 @@ def business_data(env):
 
 
 def addon_objects(env):
-    """Everything the addon created in the database, by name: what an uninstall must remove."""
+    """Everything the addon created in the database: what an uninstall must remove.
+
+    Database objects by name (tables and SQL views of its models, the columns its fields add to core
+    tables, indexes and constraints on them, the indexes it adds to core columns), records by id
+    (ir.model, ir.ui.view, ir.ui.menu, ir.cron of its XML ids).
+    """
     cr = env.cr
     data = env["ir.model.data"].search([("module", "=", MODULE)])
     by_model = {}
     for xmlid in data:
         by_model.setdefault(xmlid.model, []).append(xmlid.res_id)
-    models = env["ir.model"].browse(by_model.get("ir.model", [])).exists()
-    tables = sorted({env[m.model]._table for m in models if m.model in env and env[m.model]._auto})
-    views = sorted({env[m.model]._table for m in models if m.model in env and not env[m.model]._auto
-                    and not env[m.model]._abstract and env[m.model]._table})
-    cr.execute("""SELECT relname FROM pg_class WHERE relkind IN ('r', 'v', 'm') AND relname = ANY(%s)""",
-               [tables + views])
-    relations = sorted(name for (name,) in cr.fetchall())
-    cr.execute("""SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                  WHERE c.relkind = 'i' AND n.nspname = 'public' AND c.relname LIKE '%%warranty%%'""")
+    # The addon's own models (not the core models it extends, which have an XML id of the addon too)
+    models = env["ir.model"].browse(by_model.get("ir.model", [])).exists().filtered(
+        lambda m: m.model in env and env[m.model]._original_module == MODULE)
+    own = [env[m.model] for m in models if not env[m.model]._abstract and env[m.model]._table]
+    relations = sorted({model._table for model in own})
+    fields = env["ir.model.fields"].browse(by_model.get("ir.model.fields", [])).exists()
+    columns = []
+    for field in fields:
+        model = env.get(field.model)
+        if model is None or field.name not in model._fields:
+            continue
+        definition = model._fields[field.name]
+        if {name.strip() for name in (field.modules or "").split(",")} != {MODULE}:
+            continue  # a core field the addon redefines (an index, a label): its column is core's
+        if definition.store and definition.column_type and model._table not in relations:
+            columns.append(f"{model._table}.{field.name}")
+        elif definition.type == "many2many" and definition.store:
+            relations.append(definition.relation)
+    cr.execute("SELECT relname FROM pg_class WHERE relkind IN ('r', 'v', 'm') AND relname = ANY(%s)", [relations])
+    relations = sorted({name for (name,) in cr.fetchall()})
+    cr.execute("""
+        SELECT table_name || '.' || column_name FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name || '.' || column_name = ANY(%s)
+    """, [columns])
+    columns = sorted(name for (name,) in cr.fetchall())
+    # Indexes and constraints on the addon's tables and columns, and the indexes it adds to core columns
+    cr.execute("""
+        SELECT DISTINCT i.relname FROM pg_index x
+          JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+          LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(x.indkey)
+         WHERE t.relname = ANY(%s) OR t.relname || '.' || a.attname = ANY(%s) OR i.relname = ANY(%s)
+    """, [relations, columns, list(UNINSTALL_INDEXES)])
     indexes = sorted(name for (name,) in cr.fetchall())
-    cr.execute("""SELECT conname FROM pg_constraint WHERE conname LIKE '%%warranty%%'""")
+    cr.execute("""
+        SELECT DISTINCT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+          LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(c.conkey)
+         WHERE t.relname = ANY(%s) OR t.relname || '.' || a.attname = ANY(%s)
+    """, [relations, columns])
     constraints = sorted(name for (name,) in cr.fetchall())
-    cr.execute("""SELECT table_name, column_name FROM information_schema.columns
-                  WHERE table_schema = 'public' AND column_name LIKE '%%warranty%%'""")
-    columns = sorted(f"{t}.{c}" for t, c in cr.fetchall())
     return {
         "tables and SQL views": relations,
-        "indexes": indexes + [name for name in ("stock_lot__ref_index",) if index_exists(cr, name)],
-        "constraints": constraints,
         "columns": columns,
-        "ir.model": sorted(models.mapped("model")),
-        "ir.ui.view": sorted(env["ir.ui.view"].browse(by_model.get("ir.ui.view", [])).exists().mapped("key")),
-        "ir.ui.menu": sorted(env["ir.ui.menu"].browse(by_model.get("ir.ui.menu", [])).exists().mapped("complete_name")),
-        "ir.cron": sorted(env["ir.cron"].browse(by_model.get("ir.cron", [])).exists().mapped("cron_name")),
-        "ir.ui.view (any of its models)": sorted(env["ir.ui.view"].search(
-            [("model", "in", models.mapped("model"))]).mapped("name")),
+        "indexes": indexes,
+        "constraints": constraints,
+        "ir.model": sorted(models.ids),
+        "ir.ui.view": sorted(env["ir.ui.view"].browse(by_model.get("ir.ui.view", [])).exists().ids),
+        "ir.ui.menu": sorted(env["ir.ui.menu"].browse(by_model.get("ir.ui.menu", [])).exists().ids),
+        "ir.cron": sorted(env["ir.cron"].browse(by_model.get("ir.cron", [])).exists().ids),
+        "ir.ui.view on its models": sorted(env["ir.ui.view"].search([("model", "in", models.mapped("model"))]).ids),
     }
 
 
-def index_exists(cr, name):
-    cr.execute("SELECT 1 FROM pg_class WHERE relkind = 'i' AND relname = %s", [name])
-    return bool(cr.fetchone())
+def still_there(env, objects):
+    """Of ``objects`` (addon_objects), what exists now."""
+    cr = env.cr
+    left = {}
+    cr.execute("SELECT relname FROM pg_class WHERE relkind IN ('r', 'v', 'm') AND relname = ANY(%s)",
+               [objects["tables and SQL views"]])
+    left["tables and SQL views"] = [name for (name,) in cr.fetchall()]
+    cr.execute("""
+        SELECT table_name || '.' || column_name FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name || '.' || column_name = ANY(%s)
+    """, [objects["columns"]])
+    left["columns"] = [name for (name,) in cr.fetchall()]
+    cr.execute("SELECT relname FROM pg_class WHERE relkind = 'i' AND relname = ANY(%s)", [objects["indexes"]])
+    left["indexes"] = [name for (name,) in cr.fetchall()]
+    cr.execute("SELECT conname FROM pg_constraint WHERE conname = ANY(%s)", [objects["constraints"]])
+    left["constraints"] = [name for (name,) in cr.fetchall()]
+    for kind, model in (("ir.model", "ir.model"), ("ir.ui.view", "ir.ui.view"), ("ir.ui.menu", "ir.ui.menu"),
+                        ("ir.cron", "ir.cron"), ("ir.ui.view on its models", "ir.ui.view")):
+        records = env[model].with_context(active_test=False).browse(objects[kind]).exists()
+        left[kind] = [record.display_name for record in records]
+    return left
 
 
 def compare(before, after):
@@ -133,7 +185,7 @@ def main():
             data = business_data(env)
             counts = {model: len(records) for model, records in data.items()}
             with open(path, "w") as handle:
-                json.dump({"data": data, "objects": addon_objects(env)}, handle, indent=1, sort_keys=True)
+                json.dump({"data": data}, handle, indent=1, sort_keys=True)
             print("upgrade-check: recorded " + ", ".join(f"{n} {m}" for m, n in counts.items()))
             empty = [m for m, n in counts.items() if not n]
             if empty:
@@ -145,6 +197,11 @@ def main():
                 before = json.load(handle)["data"]
             after = business_data(env)
             problems = compare(before, after)
+            for name in TRIGRAM_INDEXES:
+                env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+                found = env.cr.fetchone()
+                if not found or "gin_trgm_ops" not in found[0] or "fastupdate=off" not in found[0]:
+                    problems.append(f"the upgrade did not build the trigram index {name}")
             for problem in problems[:50]:
                 print(f"upgrade-check: {problem}")
             total = sum(len(r) for r in before.values())
@@ -155,21 +212,18 @@ def main():
             env["ir.module.module"].search([("name", "=", MODULE)]).button_immediate_uninstall()
             env.cr.commit()
             env.cr.close()
-            odoo2, env = environment(db)
-            left = addon_objects(env)
+            _odoo, env = environment(db)
+            left = still_there(env, before)
             state = env["ir.module.module"].search([("name", "=", MODULE)]).state
             problems = [f"module state is {state!r}, not uninstalled"] if state != "uninstalled" else []
             for kind, names in left.items():
                 if names:
-                    problems.append(f"left after uninstall, {kind}: {', '.join(names[:20])}")
-            removed = {kind: len(names) for kind, names in before.items()}
-            print("upgrade-check: uninstall removed " + ", ".join(f"{n} {k}" for k, n in removed.items()))
-            if path:
-                with open(path) as handle:
-                    recorded = json.load(handle)["objects"]
-                for kind, names in recorded.items():
-                    if names and not before.get(kind):
-                        problems.append(f"nothing of {kind} found to remove, {len(names)} were recorded")
+                    problems.append(f"left after uninstall, {kind}: {', '.join(map(str, names[:20]))}")
+            for kind in ("tables and SQL views", "columns", "indexes", "constraints", "ir.model", "ir.ui.view",
+                         "ir.ui.menu", "ir.cron"):
+                if not before[kind]:
+                    problems.append(f"no {kind} of the addon found before the uninstall: the check would prove nothing")
+            print("upgrade-check: uninstall removed " + ", ".join(f"{len(n)} {k}" for k, n in before.items()))
             for problem in problems:
                 print(f"upgrade-check: {problem}")
             return 1 if problems else 0

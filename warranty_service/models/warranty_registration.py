@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date
 
+from .stock_lot import ensure_trigram
+
 # Written only by voiding (action_void, a customer return): editing them would revive or kill a warranty unseen
 VOID_FIELDS = {"is_void", "void_date", "void_reason", "void_picking_id"}
 # A part of a VIN shorter than this matches too many units to be worth listing (a year letter, a plant code)
@@ -141,6 +143,12 @@ class WarrantyRegistration(models.Model):
             "This serial number already has a warranty registration that is not void in this company.",
         ),
     ]
+
+    def init(self):
+        res = super().init()
+        # Searched by any part of its reference (name_search): a trigram index, also where Odoo made none
+        ensure_trigram(self.env, self, "name")
+        return res
 
     def _compute_history_counts(self):
         # sudo: counted for every reader of the registration; the buttons that open them are shown only to
@@ -354,6 +362,8 @@ class WarrantyRegistration(models.Model):
             registration.message_post(body=_("Warranty certificate printed."))
         return self.env.ref("warranty_service.action_report_warranty_certificate").report_action(self)
 
+    # Read-only: over RPC, Odoo may answer it from the read replica (--db_replica_host), off the primary
+    @api.readonly
     def check_coverage(self, date=None, mileage_km=None):
         """Tell whether a failure on ``date`` at ``mileage_km`` is covered, and why.
 
@@ -412,6 +422,7 @@ class WarrantyRegistration(models.Model):
         return result("none", _("The warranty expired on %(end)s.", end=format_date(self.env, self.date_expiry)))
 
     @api.model
+    @api.readonly
     def check_coverage_by_serial(self, serial, date=None, mileage_km=None):
         """``check_coverage`` of the unit with serial number (VIN) ``serial``, in one call.
 
@@ -457,10 +468,11 @@ class WarrantyRegistration(models.Model):
                     "containing it: %(candidates)s.",
                     serial=serial, candidates=", ".join(candidates),
                 )
-            return {
-                "coverage": "none", "registration": False, "serial": serial, "reason": reason,
-                "candidates": candidates[:PARTIAL_SERIAL_CANDIDATES],
-            }
+            result = {"coverage": "none", "registration": False, "serial": serial, "reason": reason}
+            if candidates:
+                # The serials to ask about instead (the screens and integrations offer them)
+                result["candidates"] = candidates[:PARTIAL_SERIAL_CANDIDATES]
+            return result
         return {**registration.check_coverage(date=date, mileage_km=mileage_km), "registration": registration.name,
                 "serial": serial}
 

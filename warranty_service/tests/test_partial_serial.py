@@ -48,6 +48,8 @@ class TestPartialSerial(WarrantyCommon):
                                            "warranty_registration__name_index"])
         for definition in indexes.values():
             self.assertIn("gin_trgm_ops", definition)
+            # No pending list: every search would read the rows added since the last vacuum one by one
+            self.assertIn("fastupdate=off", definition)
 
     def test_check_lists_candidates(self):
         """A full serial not found: the registered serials containing it are named, this company's only."""
@@ -61,7 +63,7 @@ class TestPartialSerial(WarrantyCommon):
         )
         # The last six digits of two units; the other company's unit with the same digits is not listed
         result = self._registration().with_company(self.company).check_coverage_by_serial("38675")
-        self.assertEqual(result["candidates"], [], "five characters are too few to list serials")
+        self.assertNotIn("candidates", result, "five characters are too few to list serials")
         self.assertEqual(result["reason"], "Serial number 38675 has no warranty registration.")
         result = self._registration().with_company(self.company).check_coverage_by_serial("W38675")
         self.assertEqual(result["candidates"], ["WVWZZZ1JZ3W386752", "WVWZZZ1JZ3W386753"])
