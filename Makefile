@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test lint bench venv clean test-upgrade
+.PHONY: help run test lint bench venv clean test-upgrade loadtest
 
 help:
 	@echo "make run   - set up the environment and serve the demo on http://localhost:8069"
 	@echo "make test  - run the Odoo tests and the end-to-end tests on a throwaway database"
 	@echo "make lint  - ruff and pylint-odoo (OCA's 18.0 checks) on the code; fails on any message"
 	@echo "make test-upgrade - install the last release (bbe6b73) with demo data, upgrade to this code, check the data, uninstall, reinstall"
+	@echo "make loadtest - a busy hour on Odoo's multi-process server with locust (QUICK=1: under 10 minutes; REPLICA=1: also with a read replica)"
 	@echo "make bench - measure the addon against core Odoo on databases of its own (QUICK=1: small sizes)"
 
 venv:
@@ -25,6 +26,9 @@ lint:
 
 test-upgrade:
 	@bash tools/test_upgrade.sh
+
+loadtest:
+	@QUICK="$(QUICK)" REPLICA="$(REPLICA)" bash tools/loadtest.sh
 
 bench:
 	@QUICK="$(QUICK)" bash bench/run.sh

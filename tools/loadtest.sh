@@ -94,9 +94,9 @@ start_server() {  # start_server LOGFILE [extra Odoo options]
         --db_maxconn=32 --log-level=info "$@" >"$logfile" 2>&1 &
     SERVER_PID=$!
     for _i in $(seq 1 120); do
-        if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/login?db=$DB"; then
+        if curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/login?db=$DB"; then
             # Each worker loads the registry on its first request: warm them before measuring
-            for _j in $(seq 1 $((LOAD_WORKERS * 3))); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/login" || true; done
+            for _j in $(seq 1 $((LOAD_WORKERS * 3))); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/login" || true; done
             return 0
         fi
         kill -0 "$SERVER_PID" 2>/dev/null || die "Odoo stopped at start, see $logfile"
@@ -131,7 +131,11 @@ echo "{\"primary_before\": \"$before\", \"primary_after\": \"$after\", \"retries
 
 # ---- with a streaming standby as Odoo's read replica
 if [ -n "${REPLICA:-}" ] && [ "${REPLICA}" != 0 ]; then
-    PG_BIN="$(dirname "$(command -v pg_basebackup || ls /usr/lib/postgresql/*/bin/pg_basebackup | sort -V | tail -n1)")"
+    # The server's own binaries (Debian puts pg_ctl only in /usr/lib/postgresql/<major>/bin)
+    major=$(psql -d "$DB" -Atc "SELECT current_setting('server_version_num')::int / 10000")
+    PG_BIN="/usr/lib/postgresql/$major/bin"
+    [ -x "$PG_BIN/pg_ctl" ] || PG_BIN="$(dirname "$(command -v pg_ctl || echo /usr/bin/pg_ctl)")"
+    [ -x "$PG_BIN/pg_ctl" ] && [ -x "$PG_BIN/pg_basebackup" ] || die "pg_ctl and pg_basebackup of PostgreSQL $major not found"
     id postgres >/dev/null 2>&1 || die "the standby runs as the 'postgres' system user (PostgreSQL refuses root), which is missing"
     # pg_basebackup needs a 'replication' line in the primary's pg_hba.conf for 127.0.0.1
     if ! psql -d "$DB" -Atc "SELECT 1 FROM pg_hba_file_rules WHERE 'replication' = ANY(database) AND type = 'host'
@@ -173,7 +177,7 @@ CONF
     # What the standby serves, sampled during the run: Odoo's connections to it
     ( while kill -0 "$SERVER_PID" 2>/dev/null; do
         psql -h 127.0.0.1 -p "$REPLICA_PORT" -d "$DB" -Atc \
-            "SELECT count(*) FILTER (WHERE state = 'active'), count(*) FROM pg_stat_activity WHERE datname = current_database()" \
+            "SELECT count(*) FILTER (WHERE state = 'active'), count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" \
             2>/dev/null; sleep 5; done ) > "$OUT/replica-activity.txt" &
     sampler=$!
     run_locust replica

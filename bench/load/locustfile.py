@@ -68,12 +68,12 @@ class OdooClient(HttpUser):
             if not body.get("result", {}).get("uid"):
                 response.failure(f"login of {self.login} refused: {body.get('error')}")
                 raise RuntimeError(f"cannot log in as {self.login}")
-        self.context = {"lang": "en_US", "tz": "UTC", "uid": body["result"]["uid"]}
+        self.odoo_context = {"lang": "en_US", "tz": "UTC", "uid": body["result"]["uid"]}
 
     def call(self, name, model, method, *args, **kwargs):
         """One call_kw request; its result, or None when a business rule refused it."""
         self.rpc_id += 1
-        kwargs.setdefault("context", self.context)
+        kwargs.setdefault("context", self.odoo_context)
         payload = {"jsonrpc": "2.0", "method": "call", "id": self.rpc_id,
                    "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs}}
         with self.client.post(f"/web/dataset/call_kw/{model}/{method}", json=payload, name=name,
@@ -150,7 +150,7 @@ class Workshop(OdooClient):
         action = self.call(f"{label}: confirm (action_validate)", "repair.order", "action_validate", [repair])
         if isinstance(action, dict) and action.get("res_model"):
             # The customer's unit is not in the dealer's stock: the web client's dialog confirms anyway
-            context = {**self.context, **(action.get("context") or {})}
+            context = {**self.odoo_context, **(action.get("context") or {})}
             wizard = self.call(f"{label}: confirm dialog", action["res_model"], "create", {}, context=context)
             if wizard:
                 self.call(f"{label}: confirm dialog", action["res_model"], "action_done", [wizard], context=context)
@@ -202,7 +202,7 @@ class Parts(OdooClient):
             result = self.call("requisition: validate the issue transfer", "stock.picking", "button_validate",
                                [picking])
             if isinstance(result, dict) and result.get("res_model"):
-                context = {**self.context, **(result.get("context") or {})}
+                context = {**self.odoo_context, **(result.get("context") or {})}
                 wizard = self.call("requisition: validate dialog", result["res_model"], "create", {}, context=context)
                 if wizard:
                     self.call("requisition: validate dialog", result["res_model"], "process", [wizard],
@@ -235,8 +235,9 @@ class Accountant(OdooClient):
 
     @task(1)
     def report(self):
-        self.call("report: defect register pivot (read_group)", "warranty.defect.register", "read_group",
-                  [], ["cost_total:sum", "failure_count:sum"], ["product_tmpl_id", "date:month"], lazy=False)
+        self.call("report: claims pivot, manufacturer x month (read_group)", "warranty.claim", "read_group",
+                  [("state", "!=", "cancel")], ["amount_claimed:sum", "amount_accepted:sum"],
+                  ["manufacturer_id", "submission_date:month"], lazy=False)
 
 
 class Core(OdooClient):

@@ -24,12 +24,18 @@ def read_stats(out, label):
         with open(refusal_path) as handle:
             for item in json.load(handle):
                 refusals[item["action"]] = refusals.get(item["action"], 0) + item["count"]
+    # An exception in the driver's own code (an unexpected answer it could not follow) fails the run too
+    exceptions = []
+    exceptions_path = os.path.join(out, f"{label}_exceptions.csv")
+    if os.path.exists(exceptions_path):
+        with open(exceptions_path) as handle:
+            exceptions = [(int(r["Count"]), r["Message"]) for r in csv.DictReader(handle)]
     db = {}
     db_path = os.path.join(out, f"{label}-db.json")
     if os.path.exists(db_path):
         with open(db_path) as handle:
             db = json.load(handle)
-    return {"rows": rows, "refusals": refusals, "db": db}
+    return {"rows": rows, "refusals": refusals, "db": db, "exceptions": exceptions}
 
 
 def counters(text):
@@ -77,6 +83,9 @@ def summary(label, stats):
         share = 100.0 * standby[0] / max(standby[0] + primary[0], 1)
         text.append(f"  - standby (read replica): {standby[0]} transactions ({share:.0f} % of all), {standby[1]} "
                     f"rows read; replay lag at the end {db.get('replay_lag')}")
+    for count, message in stats["exceptions"]:
+        text.append(f"  - FAILED in the driver ({count} times): {message[:200]}")
+        failures += count
     return text, failures
 
 

@@ -93,6 +93,7 @@ def build(env, users, out):
             groups = [env.ref(xmlid).id for xmlid in ["base.group_user", *GROUPS[role]]]
             env["res.users"].with_context(no_reset_password=True).create({
                 "name": f"Load {role.title()} {i:02d}", "login": login, "password": login,
+                "email": f"{login}@dealer.example",  # the chatter messages of their actions are sent as them
                 "groups_id": [(6, 0, groups)], "tz": "UTC",
             })
             logins[role].append(login)
