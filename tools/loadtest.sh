@@ -25,7 +25,9 @@ else
 fi
 export LOAD_START_USERS LOAD_USERS LOAD_RAMP LOAD_HOLD
 DB="${LOAD_DB:-wsload_$$_$(date +%s)}"
-PORT="${LOAD_PORT:-18190}"
+free_port() { "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT="${LOAD_PORT:-$(free_port)}"
+GEVENT_PORT="$(free_port)"
 REPLICA_PORT="${LOAD_REPLICA_PORT:-55433}"
 REPLICA_DIR="${LOAD_REPLICA_DIR:-$PROJECT_DIR/.pgreplica}"
 OUT="$PROJECT_DIR/bench/results/load-$(date +%Y%m%d-%H%M%S)"
@@ -89,7 +91,7 @@ start_server() {  # start_server LOGFILE [extra Odoo options]
     "$VENV/bin/python" "$ODOO_SRC/odoo-bin" --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$PROJECT_DIR" \
         --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" -d "$DB" --db-filter="^$DB\$" \
         --workers="$LOAD_WORKERS" --max-cron-threads=1 --http-interface=127.0.0.1 --http-port="$PORT" \
-        --gevent-port="$((PORT + 1))" --proxy-mode --limit-time-real=300 --limit-time-cpu=120 \
+        --gevent-port="$GEVENT_PORT" --proxy-mode --limit-time-real=300 --limit-time-cpu=120 \
         --limit-memory-soft=$((1536 * 1024 * 1024)) --limit-memory-hard=$((2560 * 1024 * 1024)) \
         --db_maxconn=32 --log-level=info "$@" >"$logfile" 2>&1 &
     SERVER_PID=$!
@@ -164,12 +166,16 @@ hot_standby = on
 max_connections = 100
 shared_buffers = 256MB
 hba_file = '$REPLICA_DIR/pg_hba.conf'
+ident_file = '$REPLICA_DIR/pg_ident.conf'
+# At its first start the copy is synced to disk: one syncfs per file system, not an fsync per file
+recovery_init_sync_method = syncfs
 CONF
+    touch "$REPLICA_DIR/pg_ident.conf" && chown postgres "$REPLICA_DIR/pg_ident.conf"
     printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' > "$REPLICA_DIR/pg_hba.conf"
     chown postgres "$REPLICA_DIR/postgresql.conf" "$REPLICA_DIR/pg_hba.conf"
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -l "$REPLICA_DIR/standby.log" -w start >/dev/null \
+    STANDBY=1  # from here on, stopped at exit whatever happens
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -l "$REPLICA_DIR/standby.log" -w -t 900 start >/dev/null \
         || die "the standby did not start, see $REPLICA_DIR/standby.log"
-    STANDBY=1
     [ "$(psql -h 127.0.0.1 -p "$REPLICA_PORT" -d "$DB" -Atc 'SELECT pg_is_in_recovery()')" = t ] \
         || die "the server on $REPLICA_PORT is not a standby"
     start_server "$OUT/odoo-replica.log" --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT"

@@ -124,3 +124,9 @@ class TestPartialSerial(WarrantyCommon):
         self.assertEqual(Lot.search(["|", ("name", "ilike", "car-0042"), ("ref", "ilike", "car-0042")]),
                          self.lots[3])
         self.assertEqual([name for _id, name in Lot.name_search("3W386753")], ["WVWZZZ1JZ3W386753"])
+
+    def test_coverage_checks_are_read_only(self):
+        """Over RPC, Odoo may answer the coverage checks from a read replica: they are marked read-only."""
+        Registration = type(self.env["warranty.registration"])
+        self.assertIs(getattr(Registration.check_coverage_by_serial, "_readonly", False), True)
+        self.assertIs(getattr(Registration.check_coverage, "_readonly", False), True)
