@@ -27,8 +27,10 @@ LOGINS = {role: itertools.cycle(logins) for role, logins in FIX["logins"].items(
 BUSINESS_ERRORS = {"odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "odoo.exceptions.AccessError"}
 REFUSALS = Counter()
 TODAY = date.today().isoformat()
-# A proxy in front of Odoo (--proxy-mode) passes these
-PROXY_HEADERS = {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Proto": "http", "X-Forwarded-Host": "dealer.example"}
+# A proxy in front of Odoo (--proxy-mode) passes these, and, as nginx does by default with its upstream,
+# one request per connection: a kept-alive connection an Odoo worker has closed would fail the next POST
+PROXY_HEADERS = {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Proto": "http", "X-Forwarded-Host": "dealer.example",
+                 "Connection": "close"}
 
 KANBAN_REPAIRS = {
     "name": {}, "state": {}, "schedule_date": {}, "priority": {}, "warranty_coverage": {},
