@@ -497,7 +497,7 @@ class WarrantyRegistration(models.Model):
     @api.model
     def _search_display_name(self, operator, value):
         # name OR serial OR customer: as one condition, PostgreSQL must read every registration to
-        # test the serial's and the customer's subqueries (about 300 ms at a million). The serials and
+        # test the serial's and the customer's subqueries (a sequential scan). The serials and
         # customers that match are found first through their own indexes, so that each branch of the
         # OR is an index lookup (a partial VIN at a million registrations: a few milliseconds).
         # A shorter text matches too many serials to list their ids: the plain OR answers it
