@@ -34,10 +34,12 @@ SIZES = {
     "full": {
         "repair_runs": 10, "deliveries": [1, 10, 100, 1000], "registrations": 1_000_000, "checks": 10_000,
         "rpc_requests": 4_000, "claims": 1_000, "files": 10_000, "repairs": 100_000,
+        "partial_checks": 500,
     },
     "quick": {
         "repair_runs": 3, "deliveries": [1, 10, 50], "registrations": 10_000, "checks": 1_000,
         "rpc_requests": 400, "claims": 50, "files": 200, "repairs": 2_000,
+        "partial_checks": 100,
     },
 }
 N_MODELS = 10  # unit models (product variants) the bulk-filled registrations and repairs spread over
@@ -813,12 +815,103 @@ def scenario_6(args, sizes):
     return rows
 
 
+# ------------------------------------------------------------------------------- 7. partial VIN
+
+def partial_vin_texts(serials, count):
+    """What the counter types: the last 8 characters of a serial, or any 6 or 7 of them.
+
+    Taken from the unit's own part of the serial (its last 8 characters, the running number a customer
+    reads off the plate), not from the prefix every unit of a maker shares ("BULK-" here, a maker and
+    model code in a real VIN), which matches most serials and is a browse, not a lookup.
+    """
+    gen = random.Random(7)
+    texts = []
+    for i in range(count):
+        tail = gen.choice(serials)[-8:]
+        if i % 2 == 0:
+            texts.append(tail)
+        else:
+            size = gen.randint(6, 7)
+            start = gen.randint(0, len(tail) - size)
+            texts.append(tail[start:start + size])
+    return texts
+
+
+def scenario_7(args, sizes):
+    """Partial-VIN search over the bulk-filled registrations, through the screens' own calls."""
+    with environment(args.addon, commit=False) as env:
+        env.cr.execute("SELECT COUNT(*) FROM warranty_registration")
+        volume = env.cr.fetchone()[0]
+        env.cr.execute("SELECT name FROM stock_lot WHERE name LIKE 'BULK-%%'")
+        serials = [name for (name,) in env.cr.fetchall()]
+        env.cr.execute("""
+            SELECT indexname FROM pg_indexes
+             WHERE indexname IN ('stock_lot__name_index', 'stock_lot__ref_index', 'warranty_registration__name_index')
+               AND indexdef LIKE '%%gin_trgm_ops%%'
+        """)
+        trigram = len(env.cr.fetchall())
+    texts = partial_vin_texts(serials, sizes["partial_checks"])
+    when = date.today().isoformat()
+    rows = []
+    with environment(args.addon, commit=False) as env:
+        user = env.ref("base.user_admin")
+        context = {"lang": user.lang or "en_US", "tz": user.tz or "UTC"}
+        Registration = env["warranty.registration"].with_user(user).with_context(**context)
+        Lot = env["stock.lot"].with_user(user).with_context(**context)
+        lot_spec = {"name": {}, "ref": {}, "product_id": {"fields": {"display_name": {}}}, "warranty_state": {}}
+        registration_spec = {"name": {}, "lot_id": {"fields": {"display_name": {}}},
+                             "partner_id": {"fields": {"display_name": {}}}, "date_expiry": {}}
+        calls = (
+            ("the indexed search alone (stock.lot search: serial or reference ilike)", lambda t: Lot.search(
+                ["|", ("name", "ilike", t), ("ref", "ilike", t)], limit=80).ids),
+            ("serial lookup screen (stock.lot list: serial or reference ilike)", lambda t: Lot.web_search_read(
+                ["|", ("name", "ilike", t), ("ref", "ilike", t)], lot_spec, limit=80)),
+            ("registrations list: Serial Number (VIN) ilike", lambda t: Registration.web_search_read(
+                [("lot_id", "ilike", t), ("is_void", "=", False)], registration_spec, limit=80)),
+            ("registration many2one dropdown (name_search)", lambda t: Registration.name_search(t, limit=8)),
+            ("check_coverage_by_serial listing candidates",
+             lambda t: Registration.check_coverage_by_serial(t, when, 50000)),
+            ("core anchor: stock.lot name_search", lambda t: Lot.name_search(t, limit=8)),
+        )
+        results = {}
+        for label, call in calls:
+            for text in texts[:10]:
+                call(text)  # warm-up of ormcaches
+            queries, times, found = [], [], 0
+            for text in texts:
+                q, t, result = measure(env, functools.partial(call, text))
+                queries.append(q)
+                times.append(t)
+                if isinstance(result, dict):
+                    found += bool(result.get("candidates") or result.get("records") or result.get("registration"))
+                else:
+                    found += bool(result)
+            results[label] = (max(queries), median(times), p95(times), found)
+        anchor = results["core anchor: stock.lot name_search"]
+        load = os.getloadavg()[0]
+        note = (f"{volume} registrations, {len(texts)} texts of 6-8 of the last 8 characters, {trigram}/3 GIN; "
+                f"load average {load:.1f} on {os.cpu_count()} CPUs")
+        for label, _call in calls:
+            if label.startswith("core anchor"):
+                continue
+            queries, med, p95_, found = results[label]
+            rows.append(row("7 partial VIN", f"{label}: p95 ms", rnd(p95_ * 1000, 2), "<= 50",
+                            rnd(anchor[2] * 1000, 2), note=note))
+            rows.append(row("7 partial VIN", f"{label}: median ms", rnd(med * 1000, 2), "",
+                            rnd(anchor[1] * 1000, 2)))
+            rows.append(row("7 partial VIN", f"{label}: queries (max)", queries, "", anchor[0],
+                            note=f"found for {found} of {len(texts)}"))
+        rows.append(row("7 partial VIN", "trigram indexes in place (stock_lot name, ref; registration name)",
+                        "yes" if trigram == 3 else "NO", "yes", None))
+    return rows
+
+
 # ------------------------------------------------------------------------------- report
 
 def report(args):
     rows = []
     meta = {}
-    for name in ("fill", "1", "2", "3", "4", "5", "6"):
+    for name in ("fill", "1", "2", "3", "4", "5", "6", "7"):
         path = os.path.join(RESULTS, f"partial-{name}.json")
         if os.path.exists(path):
             with open(path) as handle:
@@ -870,7 +963,7 @@ def main():
     sizes.update(json.loads(os.environ.get("BENCH_SIZES") or "{}"))
     profile = os.environ.get("BENCH_PROFILE")  # a file: cProfile of the scenario, to find where time goes
     func = {"fill": scenario_fill, "1": scenario_1, "2": scenario_2, "3": scenario_3, "4": scenario_4,
-            "5": scenario_5, "6": scenario_6}[args.scenario]
+            "5": scenario_5, "6": scenario_6, "7": scenario_7}[args.scenario]
     start = time.perf_counter()
     if profile:
         import cProfile

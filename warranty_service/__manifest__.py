@@ -2,7 +2,7 @@
     "name": "Warranty Service",
     "summary": "Warranty terms, registrations and coverage for serial-numbered units "
     "sold and serviced by vehicle and equipment dealers",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Repair",
     "license": "LGPL-3",
     "author": "warranty_service developers",
@@ -57,6 +57,7 @@
         ],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

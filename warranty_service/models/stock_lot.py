@@ -1,7 +1,51 @@
+import logging
+
+import psycopg2
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.modules.db import FunctionStatus, has_trigram
 from odoo.osv import expression
-from odoo.tools.sql import create_index
+from odoo.tools import SQL
+from odoo.tools.sql import create_index, index_exists, make_index_name
+
+_logger = logging.getLogger(__name__)
+
+
+def ensure_trigram(env, model, fname):
+    """Install PostgreSQL's pg_trgm and index ``model.fname`` for searches by any part (``ilike``).
+
+    Odoo creates the ``index="trigram"`` indexes only where pg_trgm is installed, and installs it only
+    in databases it creates itself: in a database made by ``createdb`` a search for part of a VIN
+    reads every serial. pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may
+    create it. The index is the one Odoo would create (same name and expression, so Odoo keeps it),
+    without GIN's pending list (fastupdate): with it, the rows added since the last vacuum are read
+    one by one by every search (after a million serials were added, 26-70 ms per search instead of
+    0.5-15 ms, `make bench` scenario 7), while adding a serial to the index directly costs little.
+    """
+    cr = env.cr
+    registry = env.registry
+    if not registry.has_trigram:
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        except psycopg2.Error as error:
+            _logger.warning("pg_trgm could not be installed (%s): searches for part of a serial will be slow.", error)
+            return
+        registry.has_trigram = has_trigram(cr)
+    table = model._table
+    name = make_index_name(table, fname)
+    if index_exists(cr, name):
+        cr.execute(SQL("ALTER INDEX %s SET (fastupdate = off)", SQL.identifier(name)))
+        return
+    column = SQL.identifier(fname)
+    if registry.has_unaccent == FunctionStatus.INDEXABLE:
+        column = SQL("unaccent(%s)", column)  # as Odoo indexes it: its ilike searches unaccent then
+    cr.execute(SQL(
+        "CREATE INDEX %s ON %s USING gin (%s gin_trgm_ops) WITH (fastupdate = off)",
+        SQL.identifier(name), SQL.identifier(table), column,
+    ))
+
 
 WARRANTY_STATE_SELECTION = [
     ("active", "Under Warranty"),
@@ -39,8 +83,14 @@ class StockLot(models.Model):
         help="Running campaigns whose work this unit has not received yet.",
     )
 
+    # The serial lookup screen searches the serial and the internal reference together (core's
+    # search view): both need a trigram index, or the OR reads every serial for a partial VIN.
+    ref = fields.Char(index="trigram")
+
     def init(self):
         res = super().init()
+        ensure_trigram(self.env, self, "name")
+        ensure_trigram(self.env, self, "ref")
         # The workshop and integrations find a unit by its exact serial (check_coverage_by_serial).
         # Core indexes the name only with a trigram index, and only where pg_trgm is installed: without
         # this one, each lookup scans every serial (about 100 ms at a million serials, 1 ms with it).

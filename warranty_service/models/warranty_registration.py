@@ -8,8 +8,14 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date
 
+from .stock_lot import ensure_trigram
+
 # Written only by voiding (action_void, a customer return): editing them would revive or kill a warranty unseen
 VOID_FIELDS = {"is_void", "void_date", "void_reason", "void_picking_id"}
+# A part of a VIN shorter than this matches too many units to be worth listing (a year letter, a plant code)
+PARTIAL_SERIAL_MIN_LENGTH = 6
+# How many serials a coverage check names when the serial it was given is not found whole
+PARTIAL_SERIAL_CANDIDATES = 10
 
 
 class WarrantyRegistration(models.Model):
@@ -137,6 +143,12 @@ class WarrantyRegistration(models.Model):
             "This serial number already has a warranty registration that is not void in this company.",
         ),
     ]
+
+    def init(self):
+        res = super().init()
+        # Searched by any part of its reference (name_search): a trigram index, also where Odoo made none
+        ensure_trigram(self.env, self, "name")
+        return res
 
     def _compute_history_counts(self):
         # sudo: counted for every reader of the registration; the buttons that open them are shown only to
@@ -350,6 +362,8 @@ class WarrantyRegistration(models.Model):
             registration.message_post(body=_("Warranty certificate printed."))
         return self.env.ref("warranty_service.action_report_warranty_certificate").report_action(self)
 
+    # Read-only: over RPC, Odoo may answer it from the read replica (--db_replica_host), off the primary
+    @api.readonly
     def check_coverage(self, date=None, mileage_km=None):
         """Tell whether a failure on ``date`` at ``mileage_km`` is covered, and why.
 
@@ -408,6 +422,7 @@ class WarrantyRegistration(models.Model):
         return result("none", _("The warranty expired on %(end)s.", end=format_date(self.env, self.date_expiry)))
 
     @api.model
+    @api.readonly
     def check_coverage_by_serial(self, serial, date=None, mileage_km=None):
         """``check_coverage`` of the unit with serial number (VIN) ``serial``, in one call.
 
@@ -438,12 +453,66 @@ class WarrantyRegistration(models.Model):
         )
         registration = registrations._pick_in_force()
         if not registration:
-            return {
-                "coverage": "none", "registration": False, "serial": serial,
-                "reason": _("Serial number %(serial)s has no warranty registration.", serial=serial),
-            }
+            candidates = self._partial_serial_candidates(serial)
+            reason = _("Serial number %(serial)s has no warranty registration.", serial=serial)
+            if len(candidates) > PARTIAL_SERIAL_CANDIDATES:
+                reason = _(
+                    "Serial number %(serial)s has no warranty registration. More than %(count)s registered "
+                    "serial numbers contain it, e.g. %(candidates)s: enter more characters of the VIN.",
+                    serial=serial, count=PARTIAL_SERIAL_CANDIDATES,
+                    candidates=", ".join(candidates[:PARTIAL_SERIAL_CANDIDATES]),
+                )
+            elif candidates:
+                reason = _(
+                    "Serial number %(serial)s has no warranty registration. Registered serial numbers "
+                    "containing it: %(candidates)s.",
+                    serial=serial, candidates=", ".join(candidates),
+                )
+            result = {"coverage": "none", "registration": False, "serial": serial, "reason": reason}
+            if candidates:
+                # The serials to ask about instead (the screens and integrations offer them)
+                result["candidates"] = candidates[:PARTIAL_SERIAL_CANDIDATES]
+            return result
         return {**registration.check_coverage(date=date, mileage_km=mileage_km), "registration": registration.name,
                 "serial": serial}
+
+    @api.model
+    def _partial_serial_candidates(self, text):
+        """Serials of the user's companies' registrations that contain ``text`` (one more than listed).
+
+        The counter hears the last digits of a VIN read out by the customer: a part of at least
+        PARTIAL_SERIAL_MIN_LENGTH characters is searched anywhere in the serial, case-insensitively,
+        through the trigram index of stock_lot.name (one query, a few milliseconds at a million units).
+        """
+        if len(text) < PARTIAL_SERIAL_MIN_LENGTH:
+            return []
+        lots = self.env["stock.lot"].search_fetch(
+            [("name", "ilike", text), ("warranty_registration_ids", "any", [
+                ("company_id", "in", self.env.companies.ids),
+            ])],
+            ["name"], order="name", limit=PARTIAL_SERIAL_CANDIDATES + 1,
+        )
+        return lots.mapped("name")
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        # name OR serial OR customer: as one condition, PostgreSQL must read every registration to
+        # test the serial's and the customer's subqueries (a sequential scan). The serials and
+        # customers that match are found first through their own indexes, so that each branch of the
+        # OR is an index lookup (a partial VIN at a million registrations: a few milliseconds).
+        # A shorter text matches too many serials to list their ids: the plain OR answers it
+        if (operator not in ("ilike", "like", "=ilike", "=like", "=") or not isinstance(value, str)
+                or len(value) < PARTIAL_SERIAL_MIN_LENGTH):
+            return super()._search_display_name(operator, value)
+        lot_ids = list(self.env["stock.lot"]._search([("name", operator, value)]))
+        partner_ids = list(self.env["res.partner"].with_context(active_test=False)._search(
+            [("name", operator, value)]
+        ))
+        return expression.OR([
+            [("name", operator, value)],
+            [("lot_id", "in", lot_ids)],
+            [("partner_id", "in", partner_ids)],
+        ])
 
     # Business helpers
 

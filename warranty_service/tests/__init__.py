@@ -33,3 +33,4 @@ from . import test_repair_jobs
 from . import test_accounting_setup
 from . import test_i18n
 from . import test_bulgarian
+from . import test_partial_serial
