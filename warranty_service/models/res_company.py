@@ -66,3 +66,33 @@ class ResCompany(models.Model):
                                         company=company.name))
             if company.warranty_alert_days <= 0:
                 raise ValidationError(_("The alert period must be at least 1 day (%(company)s).", company=company.name))
+
+    # Month-end of the claims receivable (issue 15): short pays, chargebacks, allowance for doubtful claims
+    warranty_short_pay_account_id = fields.Many2one(
+        "account.account", string="Short-Pay Write-off Account", check_company=True,
+        help="Expense of what a manufacturer pays short within its tolerance, written off when the remittance is "
+        "reconciled.",
+    )
+    warranty_chargeback_account_id = fields.Many2one(
+        "account.account", string="Chargeback Expense Account", check_company=True,
+        help="Expense of the claims a manufacturer's warranty audit charged back after paying them.",
+    )
+    warranty_allowance_account_id = fields.Many2one(
+        "account.account", string="Allowance for Doubtful Claims", check_company=True,
+        help="Contra-asset account of the claims receivable booked as doubtful at month-end.",
+    )
+    warranty_allowance_expense_account_id = fields.Many2one(
+        "account.account", string="Doubtful Claims Expense Account", check_company=True,
+        help="Expense booked against the allowance for doubtful claims.",
+    )
+    warranty_allowance_days = fields.Integer(
+        string="Doubtful After (days)", default=90,
+        help="Claims still owed this many days after their submission go into the allowance at month-end.",
+    )
+
+    @api.constrains("warranty_allowance_days")
+    def _check_warranty_allowance_days(self):
+        for company in self:
+            if company.warranty_allowance_days <= 0:
+                raise ValidationError(_("Claims become doubtful after at least 1 day (%(company)s).",
+                                        company=company.name))

@@ -20,3 +20,13 @@ class ResConfigSettings(models.TransientModel):
     warranty_alert_min_cases = fields.Integer(related="company_id.warranty_alert_min_cases", readonly=False)
     warranty_alert_min_rate = fields.Float(related="company_id.warranty_alert_min_rate", readonly=False)
     warranty_alert_days = fields.Integer(related="company_id.warranty_alert_days", readonly=False)
+    # Month-end of the claims receivable (issue 15)
+    warranty_short_pay_account_id = fields.Many2one(related="company_id.warranty_short_pay_account_id", readonly=False)
+    warranty_chargeback_account_id = fields.Many2one(
+        related="company_id.warranty_chargeback_account_id", readonly=False,
+    )
+    warranty_allowance_account_id = fields.Many2one(related="company_id.warranty_allowance_account_id", readonly=False)
+    warranty_allowance_expense_account_id = fields.Many2one(
+        related="company_id.warranty_allowance_expense_account_id", readonly=False,
+    )
+    warranty_allowance_days = fields.Integer(related="company_id.warranty_allowance_days", readonly=False)

@@ -12,6 +12,7 @@ CLAIM_ACTION_FIELDS = frozenset({
     "rebill_move_id", "rebill_reason", "date_paid", "invoice_ids", "deadline_date", "amount_claimed",
     "amount_accepted", "amount_rejected", "reimbursement_state", "amount_paid", "amount_open", "days_to_payment",
     "amount_short", "acceptance_rate", "return_picking_id", "manufacturer_return_picking_id",
+    "amount_short_paid_off",
 })
 # Set when the claim is made: what it is about never changes afterwards
 CLAIM_FIXED_FIELDS = frozenset({"company_id", "repair_id", "recall_id", "registration_id"})
@@ -149,7 +150,7 @@ class WarrantyClaim(models.Model):
     reimbursement_state = fields.Selection(
         [("not_invoiced", "Not Invoiced"), ("invoiced", "Invoiced"), ("partial", "Partially Paid"), ("paid", "Paid")],
         string="Reimbursement",
-        compute="_compute_reimbursement_state",
+        compute="_compute_amount_paid",
         store=True,
         index=True,
     )
@@ -157,7 +158,15 @@ class WarrantyClaim(models.Model):
         string="Paid",
         compute="_compute_amount_paid",
         store=True,
-        help="What the manufacturer has paid of the accepted amount (its share of grouped invoices).",
+        help="What the manufacturer has paid of the accepted amount: the claim's own lines of its invoices "
+        "reconciled with payments, remittances or netting entries.",
+    )
+    amount_short_paid_off = fields.Monetary(
+        string="Short Pay Written Off",
+        compute="_compute_amount_paid",
+        store=True,
+        help="What the manufacturer paid short within its tolerance, written off to the short-pay account when the "
+        "remittance was reconciled: the claim is settled without it.",
     )
     amount_open = fields.Monetary(
         string="Still Owed",
@@ -278,45 +287,134 @@ class WarrantyClaim(models.Model):
         for claim in self:
             claim.invoice_count = len(claim.invoice_ids)
 
-    @api.depends("invoice_ids.state", "invoice_ids.payment_state")
-    def _compute_reimbursement_state(self):
+    @api.depends(
+        "amount_accepted", "state", "invoice_ids.state", "invoice_ids.payment_state",
+        "invoice_ids.line_ids.amount_residual",
+    )
+    def _compute_amount_paid(self):
+        """What each claim was paid, from its own lines of its reimbursement documents actually reconciled.
+
+        A reimbursement document has a receivable (payable) line per claim: a payment, a remittance or a netting
+        entry reconciled with it pays that claim and no other. A claim is paid when its own lines are, whatever
+        the rest of a grouped invoice. A credit note cancelling the invoice pays nothing; a short pay written off
+        within the manufacturer's tolerance settles the claim without being paid (``amount_short_paid_off``).
+        """
+        settlements = self._get_settlements()
         for claim in self:
-            # An invoice cancelled by its credit note bills nothing any more
+            settled, residual, tagged, __ = settlements.get(claim.id, (0.0, 0.0, False, False))
             documents = claim.invoice_ids.filtered(
                 lambda move: move.state != "cancel" and move.payment_state != "reversed"
             )
             posted = documents.filtered(lambda move: move.state == "posted")
-            if not documents:
-                claim.reimbursement_state = "not_invoiced"
-            elif (
-                posted and posted == documents and all(move.payment_state in ("paid", "in_payment") for move in posted)
-            ):
-                claim.reimbursement_state = "paid"
-            elif any(move.payment_state in ("partial", "paid", "in_payment") for move in posted):
-                claim.reimbursement_state = "partial"
+            round_ = claim.currency_id.round if claim.currency_id else (lambda amount: amount)
+            short_off = settlements.get(("short", claim.id), 0.0)
+            if tagged:
+                paid = round_(settled - short_off)
+                if not documents:
+                    state = "not_invoiced"
+                elif posted == documents and claim.currency_id.is_zero(residual):
+                    state = "paid"
+                elif not claim.currency_id.is_zero(settled):
+                    state = "partial"
+                else:
+                    state = "invoiced"
             else:
-                claim.reimbursement_state = "invoiced"
-
-    @api.depends(
-        "amount_accepted", "state", "invoice_ids.amount_residual", "invoice_ids.amount_total", "invoice_ids.state"
-    )
-    def _compute_amount_paid(self):
-        # A grouped invoice is paid for each claim in proportion to its share of the total. Each
-        # invoice's lines are summed per claim once: filtering them for every claim made paying an
-        # invoice of 500 claims cost 250,000 comparisons
-        shares = {}
-        for move in self.invoice_ids.filtered(lambda m: m.state == "posted" and m.amount_total):
-            per_claim = shares[move.id] = defaultdict(float)
-            for line in move.invoice_line_ids:
-                per_claim[line.warranty_claim_id.id] += line.price_subtotal
-        for claim in self:
-            paid = 0.0
-            for move in claim.invoice_ids:
-                if move.id in shares:
-                    paid += shares[move.id][claim.id] * (1 - move.amount_residual / move.amount_total)
-            claim.amount_paid = claim.currency_id.round(paid) if claim.currency_id else paid
+                # Documents booked before each claim had lines of its own: shared in proportion, as they were
+                paid, state = claim._get_legacy_settlement(documents, posted)
+            claim.reimbursement_state = state
+            claim.amount_paid = paid
+            claim.amount_short_paid_off = round_(short_off)
             decided = claim.state in ("accepted", "partially_accepted", "paid")
-            claim.amount_open = claim.amount_accepted - claim.amount_paid if decided else 0.0
+            claim.amount_open = round_(claim.amount_accepted - paid - short_off) if decided else 0.0
+
+    def _get_legacy_settlement(self, documents, posted):
+        self.ensure_one()
+        paid = 0.0
+        for move in posted.filtered("amount_total"):
+            share = sum(move.invoice_line_ids.filtered(lambda line: line.warranty_claim_id == self)
+                        .mapped("price_subtotal"))
+            paid += share * (1 - move.amount_residual / move.amount_total)
+        if not documents:
+            state = "not_invoiced"
+        elif posted and posted == documents and all(move.payment_state in ("paid", "in_payment") for move in posted):
+            state = "paid"
+        elif any(move.payment_state in ("partial", "paid", "in_payment") for move in posted):
+            state = "partial"
+        else:
+            state = "invoiced"
+        return self.currency_id.round(paid), state
+
+    def _get_settlements(self):
+        """Per claim id: (settled, still owed, has lines of its own, last settlement date) on its posted documents;
+        per ("short", claim id): the short pay written off. Three grouped queries for all the claims."""
+        ids = [claim_id for claim_id in self.ids if isinstance(claim_id, int)]
+        if not ids:
+            return {}
+        self.env["account.move.line"].flush_model(
+            ["amount_residual", "warranty_claim_id", "display_type", "move_id", "account_id", "balance",
+             "parent_state"]
+        )
+        self.env["account.move"].flush_model(["state", "move_type", "payment_state", "reversed_entry_id"])
+        self.env["account.partial.reconcile"].flush_model()
+        result = {}
+        self.env.cr.execute(SQL(
+            """
+            SELECT term.warranty_claim_id, SUM(ABS(term.amount_residual))
+              FROM account_move_line term
+              JOIN account_move move ON move.id = term.move_id
+             WHERE term.warranty_claim_id IN %(ids)s
+               AND term.display_type = 'payment_term'
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'in_refund')
+               AND move.payment_state != 'reversed'
+          GROUP BY term.warranty_claim_id
+            """,
+            ids=tuple(ids),
+        ))
+        for claim_id, residual in self.env.cr.fetchall():
+            result[claim_id] = [0.0, residual, True, False]
+        # Reconciled with anything but the credit note cancelling the document (or the document it cancels)
+        self.env.cr.execute(SQL(
+            """
+            SELECT term.warranty_claim_id, SUM(partial.amount), MAX(other.date)
+              FROM account_move_line term
+              JOIN account_move move ON move.id = term.move_id
+              JOIN account_partial_reconcile partial
+                ON term.id IN (partial.debit_move_id, partial.credit_move_id)
+              JOIN account_move_line other
+                ON other.id = CASE WHEN partial.debit_move_id = term.id
+                                   THEN partial.credit_move_id ELSE partial.debit_move_id END
+              JOIN account_move other_move ON other_move.id = other.move_id
+             WHERE term.warranty_claim_id IN %(ids)s
+               AND term.display_type = 'payment_term'
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'in_refund')
+               AND other_move.reversed_entry_id IS DISTINCT FROM move.id
+               AND move.reversed_entry_id IS DISTINCT FROM other_move.id
+          GROUP BY term.warranty_claim_id
+            """,
+            ids=tuple(ids),
+        ))
+        for claim_id, settled, last_date in self.env.cr.fetchall():
+            values = result.setdefault(claim_id, [0.0, 0.0, True, False])
+            values[0], values[3] = settled, last_date
+        short_accounts = tuple(self.company_id.warranty_short_pay_account_id.ids)
+        if short_accounts:
+            self.env.cr.execute(SQL(
+                """
+                SELECT warranty_claim_id, SUM(balance)
+                  FROM account_move_line
+                 WHERE warranty_claim_id IN %(ids)s
+                   AND account_id IN %(accounts)s
+                   AND parent_state = 'posted'
+              GROUP BY warranty_claim_id
+                """,
+                ids=tuple(ids),
+                accounts=short_accounts,
+            ))
+            for claim_id, balance in self.env.cr.fetchall():
+                result["short", claim_id] = balance
+        return {key: tuple(value) if isinstance(value, list) else value for key, value in result.items()}
 
     def _compute_amount_to_invoice(self):
         invoiced = self._get_invoiced_by_line()
@@ -903,7 +1001,8 @@ class WarrantyClaim(models.Model):
                 "move_type": "entry",
                 "journal_id": journal.id,
                 "company_id": company.id,
-                "date": fields.Date.context_today(self),
+                # A remittance netted states its own date
+                "date": self.env.context.get("warranty_entry_date") or fields.Date.context_today(self),
                 "ref": f"{ref}: {', '.join(self.mapped('name'))}"[:250],
                 "warranty_entry_kind": kind,
                 "line_ids": [Command.create(vals) for vals in line_vals],
@@ -1052,10 +1151,16 @@ class WarrantyClaim(models.Model):
     def _sync_paid_state(self):
         """Claims follow their reimbursement: paid when it is, back to their decision when a payment is undone."""
         self.invalidate_recordset(["reimbursement_state"])
+        to_pay = self.filtered(
+            lambda c: c.state in ("accepted", "partially_accepted") and c.reimbursement_state == "paid"
+        )
+        settlements = to_pay._get_settlements()
         for claim in self:
             # sudo: whoever registers the payment moves the claim; its state is written by the claim's code only
-            if claim.state in ("accepted", "partially_accepted") and claim.reimbursement_state == "paid":
-                claim.sudo().write({"state": "paid", "date_paid": fields.Date.context_today(claim)})
+            if claim in to_pay:
+                # Paid on the day of the last payment reconciled with it (a remittance states its own date)
+                date_paid = settlements.get(claim.id, (0, 0, False, False))[3] or fields.Date.context_today(claim)
+                claim.sudo().write({"state": "paid", "date_paid": date_paid})
             elif claim.state == "paid" and claim.reimbursement_state != "paid":
                 short = claim.line_ids.filtered(lambda line: line.decision != "accepted")
                 claim.sudo().write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
