@@ -12,7 +12,7 @@ CLAIM_ACTION_FIELDS = frozenset({
     "rebill_move_id", "rebill_reason", "date_paid", "invoice_ids", "deadline_date", "amount_claimed",
     "amount_accepted", "amount_rejected", "reimbursement_state", "amount_paid", "amount_open", "days_to_payment",
     "amount_short", "acceptance_rate", "return_picking_id", "manufacturer_return_picking_id",
-    "amount_short_paid_off",
+    "amount_short_paid_off", "days_to_payment_weighted",
 })
 # Set when the claim is made: what it is about never changes afterwards
 CLAIM_FIXED_FIELDS = frozenset({"company_id", "repair_id", "recall_id", "registration_id"})
@@ -182,6 +182,15 @@ class WarrantyClaim(models.Model):
         aggregator="avg",
         help="Days from submission to payment; the average counts the paid claims only.",
     )
+    days_to_payment_weighted = fields.Float(
+        string="Days to Payment (weighted)",
+        compute="_compute_days_to_payment",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days from submission to payment; the average counts the paid claims only, each in proportion to what "
+        "it was paid.",
+    )
     amount_short = fields.Monetary(
         string="Short Paid",
         compute="_compute_amount_short",
@@ -194,7 +203,8 @@ class WarrantyClaim(models.Model):
         compute="_compute_acceptance_rate",
         store=True,
         aggregator="avg",
-        help="Accepted amount as a share of the claimed amount, once decided.",
+        help="Accepted amount as a share of the claimed amount, once decided. Of a group of claims: the accepted "
+        "amount of its decided claims as a share of their claimed amount (undecided claims are not counted).",
     )
     amount_to_invoice = fields.Monetary(
         string="To Invoice",
@@ -268,6 +278,26 @@ class WarrantyClaim(models.Model):
                 "AVG(CASE WHEN %s IS NOT NULL THEN %s END)",
                 self._field_to_sql(self._table, "date_paid", query),
                 self._field_to_sql(self._table, "days_to_payment", query),
+            )
+        # ... and weighted by what each paid claim was paid: a 2,000.00 claim waited for counts more than a 20.00 one
+        if aggregate_spec == "days_to_payment_weighted:avg":
+            paid = self._field_to_sql(self._table, "date_paid", query)
+            amount = self._field_to_sql(self._table, "amount_paid", query)
+            return SQL(
+                "SUM(CASE WHEN %s IS NOT NULL THEN %s * %s END) / NULLIF(SUM(CASE WHEN %s IS NOT NULL THEN %s END), 0)",
+                paid, self._field_to_sql(self._table, "days_to_payment", query), amount, paid, amount,
+            )
+        # The acceptance rate of a group is what was accepted of what was decided: weighted by the amounts, and
+        # the claims still waiting for a decision are not counted as refused
+        if aggregate_spec == "acceptance_rate:avg":
+            decided = SQL(
+                "%s IN ('accepted', 'partially_accepted', 'rejected', 'paid')",
+                self._field_to_sql(self._table, "state", query),
+            )
+            return SQL(
+                "100.0 * SUM(CASE WHEN %s THEN %s END) / NULLIF(SUM(CASE WHEN %s THEN %s END), 0)",
+                decided, self._field_to_sql(self._table, "amount_accepted", query),
+                decided, self._field_to_sql(self._table, "amount_claimed", query),
             )
         return super()._read_group_select(aggregate_spec, query)
 
@@ -431,6 +461,7 @@ class WarrantyClaim(models.Model):
                 claim.days_to_payment = (claim.date_paid - claim.submission_date).days
             else:
                 claim.days_to_payment = 0
+            claim.days_to_payment_weighted = claim.days_to_payment
 
     @api.depends("amount_claimed", "amount_accepted", "amount_paid", "state", "reimbursement_state")
     def _compute_amount_short(self):

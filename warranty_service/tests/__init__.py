@@ -27,3 +27,4 @@ from . import test_integrity_links
 from . import test_tour_floor
 from . import test_tour_office
 from . import test_repair_goodwill
+from . import test_month_end
