@@ -42,6 +42,9 @@
         "views/stock_lot_views.xml",
         "views/stock_picking_views.xml",
         "views/menus.xml",
+        "data/warranty_month_end_data.xml",
+        "views/warranty_claim_chargeback_views.xml",
+        "security/warranty_month_end_security.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

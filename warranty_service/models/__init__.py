@@ -25,3 +25,4 @@ from . import account_move
 from . import account_move_line
 from . import warranty_quality_alert
 from . import warranty_recall
+from . import warranty_claim_chargeback

@@ -12,7 +12,7 @@ CLAIM_ACTION_FIELDS = frozenset({
     "rebill_move_id", "rebill_reason", "date_paid", "invoice_ids", "deadline_date", "amount_claimed",
     "amount_accepted", "amount_rejected", "reimbursement_state", "amount_paid", "amount_open", "days_to_payment",
     "amount_short", "acceptance_rate", "return_picking_id", "manufacturer_return_picking_id",
-    "amount_short_paid_off", "days_to_payment_weighted",
+    "amount_short_paid_off", "days_to_payment_weighted", "amount_charged_back", "amount_allowance",
 })
 # Set when the claim is made: what it is about never changes afterwards
 CLAIM_FIXED_FIELDS = frozenset({"company_id", "repair_id", "recall_id", "registration_id"})
@@ -244,6 +244,18 @@ class WarrantyClaim(models.Model):
         check_company=True,
     )
 
+    amount_allowance = fields.Monetary(
+        string="Doubtful (Allowance)", readonly=True, copy=False,
+        help="What the last month-end booked of this claim in the allowance for doubtful claims: owed for longer "
+        "than the company's days (Settings).",
+    )
+    # Month-end: what the manufacturer's audits took back of the claim once paid
+    chargeback_line_ids = fields.One2many("warranty.claim.chargeback.line", "claim_id", string="Chargebacks")
+    amount_charged_back = fields.Monetary(
+        string="Charged Back", compute="_compute_amount_charged_back", store=True,
+        help="What the manufacturer's audits took back of this paid claim (booked or disputed, not reversed).",
+    )
+
     _sql_constraints = [
         ("name_company_uniq", "UNIQUE(name, company_id)", "A claim number must be unique."),
         # Parallel "Create Warranty Claim" clicks on one repair: only the database can refuse all but one
@@ -445,6 +457,13 @@ class WarrantyClaim(models.Model):
             for claim_id, balance in self.env.cr.fetchall():
                 result["short", claim_id] = balance
         return {key: tuple(value) if isinstance(value, list) else value for key, value in result.items()}
+
+    @api.depends("chargeback_line_ids.amount", "chargeback_line_ids.state")
+    def _compute_amount_charged_back(self):
+        for claim in self:
+            claim.amount_charged_back = sum(
+                claim.chargeback_line_ids.filtered(lambda line: line.state in ("posted", "disputed")).mapped("amount")
+            )
 
     def _compute_amount_to_invoice(self):
         invoiced = self._get_invoiced_by_line()
@@ -757,6 +776,45 @@ class WarrantyClaim(models.Model):
         for manufacturer, claims in self.grouped("manufacturer_id").items():
             moves |= self.env["account.move"].create(claims._prepare_reimbursement_move_vals(manufacturer, invoiced))
         return self._action_open_moves(moves, _("Reimbursements"))
+
+    @api.model
+    def action_book_allowance(self):
+        """Month-end: reverse last month's allowance for doubtful claims and book it anew for the claims still owed
+        after the company's days. Returns the list of the claims in it (the report of the allowance)."""
+        self._check_group(
+            "warranty_service.group_warranty_accountant",
+            _("Only a Warranty Accountant or Manager books the allowance for doubtful claims."),
+        )
+        company = self.env.company
+        company._book_warranty_allowance(fields.Date.context_today(self))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "warranty.claim",
+            "name": _("Doubtful Claims"),
+            "view_mode": "list,form",
+            "views": [(self.env.ref("warranty_service.warranty_claim_view_list_doubtful").id, "list"), (False, "form")],
+            "domain": [("amount_allowance", ">", 0), ("company_id", "=", company.id)],
+            "context": {"create": False},
+        }
+
+    @api.model
+    def _cron_book_allowance(self):
+        """Scheduled on the 1st: the allowance of every company that set its accounts, as of the month's last day."""
+        month_end = fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
+        for company in self.env["res.company"].search([
+            ("warranty_allowance_account_id", "!=", False), ("warranty_allowance_expense_account_id", "!=", False),
+        ]):
+            company._book_warranty_allowance(month_end)
+        return True
+
+    def action_view_chargebacks(self):
+        """The chargebacks of the claim."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "warranty.claim.chargeback", "name": _("Chargebacks"),
+            "view_mode": "list,form", "domain": [("line_ids.claim_id", "=", self.id)],
+            "context": {"create": False},
+        }
 
     def action_view_invoices(self):
         """Open the reimbursement documents of the claims."""

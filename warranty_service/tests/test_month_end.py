@@ -364,3 +364,124 @@ class TestRightFigures(MonthEndCommon):
         [section] = report._get_report_data()
         self.assertAlmostEqual(section["acceptance_rate"], 100.0 * 250 / 600, places=6)
         self.assertAlmostEqual(section["days_to_payment"], 10.0, places=6, msg="paid in September: the first claim")
+
+
+@tagged("post_install", "-at_install")
+class TestChargebacks(MonthEndCommon):
+
+    def _paid_claims(self):
+        claims = self._claims([361.50, 162.50])
+        self._remittance([(claims[0], 361.50), (claims[1], 162.50)], 524.0).action_apply()
+        self.assertEqual(claims.mapped("state"), ["paid", "paid"])
+        return claims
+
+    def _chargeback(self, lines, user=None, name="AUD-7"):
+        return self.env["warranty.claim.chargeback"].with_user(user or self.user_accountant).create({
+            "name": name,
+            "manufacturer_id": self.manufacturer.id,
+            "date": "2026-11-18",
+            "reason": "labour_time",
+            "line_ids": [Command.create({"claim_id": claim.id, "amount": amount}) for claim, amount in lines],
+        })
+
+    def test_book_dispute_and_reverse(self):
+        first, second = self._paid_claims()
+        receivable_before = self._balance(self.receivable, self.manufacturer)
+        chargeback = self._chargeback([(first, 100.0), (second, 62.50)])
+        self.assertEqual(chargeback.amount_total, 162.50)
+        chargeback.action_post()
+        self.assertEqual((chargeback.state, chargeback.move_id.warranty_entry_kind), ("posted", "chargeback"))
+        self.assertEqual(self._balance(self.chargeback_account), 162.50)
+        self.assertEqual(self._balance(self.receivable, self.manufacturer), round(receivable_before - 162.50, 2),
+                         "the manufacturer will deduct it: its receivable is credited")
+        self.assertEqual((first.amount_charged_back, second.amount_charged_back), (100.0, 62.50))
+        self.assertEqual((first.state, first.amount_paid), ("paid", 361.50), "a chargeback does not unpay the claim")
+        # The analysis per reason, and the monthly report
+        self.assertEqual(self.env["warranty.claim.chargeback.line"]._read_group(
+            [("chargeback_id", "=", chargeback.id)], ["reason"], ["amount:sum"],
+        ), [("labour_time", 162.50)])
+        report = self.env["warranty.claim.monthly.report"].create({
+            "year": 2026, "month": "11", "manufacturer_ids": [Command.set(self.manufacturer.ids)],
+        })
+        [section] = report._get_report_data()
+        self.assertEqual((section["chargeback_count"], section["chargeback_amount"]), (2, 162.50))
+        # Booked: not edited, only disputed or reversed
+        with self.assertRefused("A booked chargeback cannot be changed"):
+            chargeback.with_user(self.user_accountant).write({"reason": "other"})
+        with self.assertRefused("Enter why the chargeback is disputed"):
+            chargeback.with_user(self.user_accountant).action_dispute("  ")
+        self.env["warranty.claim.chargeback.dispute"].with_user(self.user_accountant).create({
+            "chargeback_id": chargeback.id, "note": "Times within the manufacturer's standard",
+        }).action_confirm()
+        self.assertEqual(chargeback.state, "disputed")
+        self.assertEqual(first.amount_charged_back, 100.0, "still booked while disputed")
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Manager reverses a chargeback"):
+            chargeback.with_user(self.user_accountant).action_reverse()
+        chargeback.with_user(self.user_manager).action_reverse()
+        self.assertEqual(chargeback.state, "reversed")
+        self.assertEqual(self._balance(self.chargeback_account), 0.0)
+        self.assertEqual(self._balance(self.receivable, self.manufacturer), receivable_before)
+        self.assertEqual((first.amount_charged_back, second.amount_charged_back), (0.0, 0.0))
+        with self.assertRefused("Only a booked or disputed chargeback can be reversed"):
+            chargeback.with_user(self.user_manager).action_reverse()
+
+    def test_refusals_and_roles(self):
+        first, second = self._paid_claims()
+        unpaid = self._claims([50.0])
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Accountant or Manager records chargebacks"):
+            self._chargeback([(first, 10.0)], user=self.user_workshop)
+        with self.assertRefused("is not paid: only paid claims are charged back"):
+            self._chargeback([(unpaid, 10.0)], name="AUD-8").action_post()
+        with self.assertRefused(r"400\.0 charged back on claim .*, which was paid 361\.5"):
+            self._chargeback([(first, 400.0)], name="AUD-9").action_post()
+        with self.assertRefused("A chargeback takes back a positive amount"):
+            self._chargeback([(first, -5.0)], name="AUD-10")
+        self.company.warranty_chargeback_account_id = False
+        with self.assertRefused("Set the chargeback expense account"):
+            self._chargeback([(first, 10.0)], name="AUD-11").action_post()
+        self.assertEqual(first.amount_charged_back, 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestAllowance(MonthEndCommon):
+
+    def test_month_end_allowance_reverses_last_months(self):
+        old = self._claims([361.50], submitted_on="2026-07-01")
+        recent = self._claims([162.50], submitted_on="2026-09-15")
+        with freeze_time("2026-10-31"):
+            action = self.env["warranty.claim"].with_user(self.user_accountant).action_book_allowance()
+        doubtful = self.env["warranty.claim"].search(action["domain"] + [("manufacturer_id", "=", self.manufacturer.id)])
+        self.assertEqual(doubtful, old, "owed for more than 90 days on 2026-10-31: the July claim only")
+        self.assertEqual((old.amount_allowance, recent.amount_allowance), (361.50, 0.0))
+        self.assertEqual(self._balance(self.allowance_account, self.manufacturer), -361.50)
+        self.assertEqual(self._balance(self.allowance_expense, self.manufacturer), 361.50)
+        aging = self.env["warranty.claim.aging"].search([("claim_id", "=", old.id)])
+        self.assertEqual((aging.amount_open, aging.amount_allowance, aging.amount_net), (361.50, 361.50, 0.0),
+                         "gross, allowance and net")
+        # 61.50 paid in November: the November month-end reverses October's and books what is still owed
+        self._remittance([(old, 61.50)], 61.50, date="2026-11-10").action_apply()
+        with freeze_time("2026-11-30"):
+            self.env["warranty.claim"].with_user(self.user_accountant).action_book_allowance()
+        self.assertEqual(old.amount_allowance, 300.0)
+        self.assertEqual(self._balance(self.allowance_account, self.manufacturer), -300.0)
+        self.assertEqual(self._balance(self.allowance_expense, self.manufacturer), 300.0)
+        # The scheduled job of 2027-01-01 books 2026-12-31: the September claim is now 107 days old too
+        with freeze_time("2027-01-01 02:00:00"):
+            self.env["warranty.claim"]._cron_book_allowance()
+        self.assertEqual((old.amount_allowance, recent.amount_allowance), (300.0, 162.50))
+        self.assertEqual(self._balance(self.allowance_account, self.manufacturer), -462.50)
+        self.assertEqual(self._balance(self.allowance_expense, self.manufacturer), 462.50)
+        entries = self.env["account.move"].search([
+            ("warranty_entry_kind", "=", "allowance"), ("line_ids.partner_id", "=", self.manufacturer.id),
+        ])
+        self.assertEqual(len(entries), 5, "three allowances and two reversals")
+        self.assertEqual(max(entries.mapped("date")).isoformat(), "2026-12-31")
+
+    def test_refusals(self):
+        with self.assertRaisesRegex(AccessError, "Only a Warranty Accountant or Manager books the allowance"):
+            self.env["warranty.claim"].with_user(self.user_workshop).action_book_allowance()
+        self.company.warranty_allowance_account_id = False
+        with self.assertRefused("Set the allowance for doubtful claims and its expense account"):
+            self.env["warranty.claim"].with_user(self.user_accountant).action_book_allowance()
+        with self.assertRefused("Claims become doubtful after at least 1 day"):
+            self.company.warranty_allowance_days = 0

@@ -96,6 +96,14 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
                 ["manufacturer_id"], ["days_to_payment:avg", "days_to_payment_weighted:avg"],
             )
         }
+        # The audits' chargebacks dated in the month and not reversed
+        chargebacks = {
+            manufacturer: (count, amount)
+            for manufacturer, count, amount in self.env["warranty.claim.chargeback.line"]._read_group(
+                company + makers + [("date", ">=", start), ("date", "<=", end), ("state", "in", ("posted", "disputed"))],
+                ["manufacturer_id"], ["__count", "amount:sum"],
+            )
+        }
         Register = self.env["warranty.defect.register"]
         register_domain = company + makers + [("date", ">=", start), ("date", "<=", end)]
         defects = defaultdict(list)
@@ -126,7 +134,7 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
             recalls[recall.manufacturer_id].append(recall)
 
         manufacturers = self.manufacturer_ids or (
-            self.env["res.partner"].union(*raised, *submitted, *paid, *defects, *rates, *recalls)
+            self.env["res.partner"].union(*raised, *submitted, *paid, *chargebacks, *defects, *rates, *recalls)
         )
         manufacturers = manufacturers.filtered(bool).sorted("name")
         if not manufacturers:
@@ -136,7 +144,10 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
         for manufacturer in manufacturers:
             count, claimed, accepted, rejected, rate = submitted.get(manufacturer, (0, 0.0, 0.0, 0.0, None))
             days, weighted = paid.get(manufacturer, (None, None))
+            chargeback_count, chargeback_amount = chargebacks.get(manufacturer, (0, 0.0))
             data.append({
+                "chargeback_count": chargeback_count,
+                "chargeback_amount": chargeback_amount,
                 "acceptance_rate": rate,
                 "days_to_payment": days,
                 "days_to_payment_weighted": weighted,
@@ -161,7 +172,7 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
         sheets = {
             "claims": (_("Claims"), [_("Manufacturer"), _("Claims Raised"), _("Claims Submitted"), _("Claimed"),
                                       _("Accepted"), _("Rejected"), _("Acceptance (%)"), _("Days to Payment"),
-                                      _("Days to Payment (weighted)")]),
+                                      _("Days to Payment (weighted)"), _("Chargebacks"), _("Charged Back")]),
             "defects": (_("Defects"), [_("Manufacturer"), _("Defect Code"), _("Defect"), _("Failures")]),
             "rates": (_("Failure Rates"), [_("Manufacturer"), _("Model"), _("Failures"), _("Units in Service"),
                                            _("Failures per 100 Units")]),
@@ -177,7 +188,8 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
                                    (section["acceptance_rate"] if section["acceptance_rate"] is not None else "", percent),
                                    (section["days_to_payment"] if section["days_to_payment"] is not None else "", percent),
                                    (section["days_to_payment_weighted"]
-                                    if section["days_to_payment_weighted"] is not None else "", percent)])
+                                    if section["days_to_payment_weighted"] is not None else "", percent),
+                                   (section["chargeback_count"], None), (section["chargeback_amount"], money)])
             rows["defects"] += [[(name, None), (row["defect"].code or "", None), (row["defect"].name or "", None),
                                  (row["count"], None)] for row in section["defects"]]
             rows["rates"] += [[(name, None), (row["model"].name, None), (row["failures"], None), (row["units"], None),
