@@ -1244,15 +1244,20 @@ class WarrantyClaim(models.Model):
             lambda c: c.state in ("accepted", "partially_accepted") and c.reimbursement_state == "paid"
         )
         settlements = to_pay._get_settlements()
-        for claim in self:
+        # One write per payment day: a remittance pays thousands of claims on the same day
+        by_date = defaultdict(list)
+        for claim in to_pay:
+            # Paid on the day of the last payment reconciled with it (a remittance states its own date)
+            by_date[settlements.get(claim.id, (0, 0, False, False))[3] or fields.Date.context_today(claim)].append(
+                claim.id
+            )
+        for date_paid, claim_ids in by_date.items():
             # sudo: whoever registers the payment moves the claim; its state is written by the claim's code only
-            if claim in to_pay:
-                # Paid on the day of the last payment reconciled with it (a remittance states its own date)
-                date_paid = settlements.get(claim.id, (0, 0, False, False))[3] or fields.Date.context_today(claim)
-                claim.sudo().write({"state": "paid", "date_paid": date_paid})
-            elif claim.state == "paid" and claim.reimbursement_state != "paid":
-                short = claim.line_ids.filtered(lambda line: line.decision != "accepted")
-                claim.sudo().write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
+            self.browse(claim_ids).sudo().write({"state": "paid", "date_paid": date_paid})
+        for claim in self.filtered(lambda c: c.state == "paid" and c.reimbursement_state != "paid"):
+            short = claim.line_ids.filtered(lambda line: line.decision != "accepted")
+            # sudo: as above, a payment taken back moves the claim back to its decision
+            claim.sudo().write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
 
     def _check_decidable(self):
         for claim in self:

@@ -450,7 +450,8 @@ class TestAllowance(MonthEndCommon):
         recent = self._claims([162.50], submitted_on="2026-09-15")
         with freeze_time("2026-10-31"):
             action = self.env["warranty.claim"].with_user(self.user_accountant).action_book_allowance()
-        doubtful = self.env["warranty.claim"].search(action["domain"] + [("manufacturer_id", "=", self.manufacturer.id)])
+        mine = [("manufacturer_id", "=", self.manufacturer.id)]
+        doubtful = self.env["warranty.claim"].search(action["domain"] + mine)
         self.assertEqual(doubtful, old, "owed for more than 90 days on 2026-10-31: the July claim only")
         self.assertEqual((old.amount_allowance, recent.amount_allowance), (361.50, 0.0))
         self.assertEqual(self._balance(self.allowance_account, self.manufacturer), -361.50)

@@ -100,7 +100,8 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
         chargebacks = {
             manufacturer: (count, amount)
             for manufacturer, count, amount in self.env["warranty.claim.chargeback.line"]._read_group(
-                company + makers + [("date", ">=", start), ("date", "<=", end), ("state", "in", ("posted", "disputed"))],
+                company + makers
+                + [("date", ">=", start), ("date", "<=", end), ("state", "in", ("posted", "disputed"))],
                 ["manufacturer_id"], ["__count", "amount:sum"],
             )
         }
@@ -185,10 +186,8 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
             rows["claims"].append([(name, None), (section["claims_raised"], None), (section["claims_submitted"], None),
                                    (section["amount_claimed"], money), (section["amount_accepted"], money),
                                    (section["amount_rejected"], money),
-                                   (section["acceptance_rate"] if section["acceptance_rate"] is not None else "", percent),
-                                   (section["days_to_payment"] if section["days_to_payment"] is not None else "", percent),
-                                   (section["days_to_payment_weighted"]
-                                    if section["days_to_payment_weighted"] is not None else "", percent),
+                                   *[(section[key] if section[key] is not None else "", percent)
+                                     for key in ("acceptance_rate", "days_to_payment", "days_to_payment_weighted")],
                                    (section["chargeback_count"], None), (section["chargeback_amount"], money)])
             rows["defects"] += [[(name, None), (row["defect"].code or "", None), (row["defect"].name or "", None),
                                  (row["count"], None)] for row in section["defects"]]

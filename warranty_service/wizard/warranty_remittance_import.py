@@ -64,7 +64,7 @@ class WarrantyRemittanceImport(models.TransientModel):
                 lines=currency.format(lines_total), received=currency.format(self.amount_received),
             ))
         claims = self.row_ids.claim_id
-        # sudo: an accountant reads the books; the search is restricted to these claims' own open lines
+        # Each claim's own open receivable lines (a receivable line per claim on its invoices)
         terms = self.env["account.move.line"].search([
             ("warranty_claim_id", "in", claims.ids),
             ("display_type", "=", "payment_term"),
@@ -158,7 +158,8 @@ class WarrantyRemittanceImport(models.TransientModel):
                 lambda move: move.move_type == "out_invoice" and move.state == "posted").ids)],
         })
         liquidity = {
-            "name": _("Remittance %(reference)s of %(maker)s", reference=reference or "", maker=self.manufacturer_id.name),
+            "name": _("Remittance %(reference)s of %(maker)s",
+                      reference=reference or "", maker=self.manufacturer_id.name),
             "account_id": payment.outstanding_account_id.id,
             "partner_id": self.manufacturer_id.id,
             "balance": self.amount_received,
