@@ -106,7 +106,7 @@ def test_remittance_with_short_pays_chargeback_and_allowance(odoo):
 
     # Month-end over XML-RPC: the claims were submitted today, so none is older than the company's days yet;
     # the allowance of old claims is checked to the cent in the TransactionCase tests (TestAllowance)
-    action = odoo.call("warranty.claim", "action_book_allowance", [])
+    action = odoo.call("warranty.claim", "action_book_allowance")
     assert action["res_model"] == "warranty.claim"
     assert [c["amount_allowance"] for c in odoo.call("warranty.claim", "read", claim_ids, ["amount_allowance"])] == [
         0.0, 0.0, 0.0, 0.0]
