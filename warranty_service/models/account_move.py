@@ -47,6 +47,11 @@ class AccountMove(models.Model):
             claim_ids = sorted(per_claim)
             needed = {}
             for key, values in move.needed_terms.items():
+                if not key.get("date_maturity"):
+                    # No due date yet (a new invoice without payment terms): core's single line, until the due
+                    # date is set and the terms are computed again; several undated keys cannot be compared
+                    needed[key] = values
+                    continue
                 remaining = dict(balance=values["balance"], amount_currency=values["amount_currency"])
                 for index, claim_id in enumerate(claim_ids):
                     share = {}
