@@ -170,9 +170,11 @@ class WarrantyClaimChargeback(models.Model):
             if claim.state != "paid":
                 raise UserError(_("Claim %(claim)s is not paid: only paid claims are charged back.",
                                   claim=claim.name))
-            if self.currency_id.compare_amounts(line.amount, claim.amount_paid) > 0:
-                raise UserError(_("%(amount)s charged back on claim %(claim)s, which was paid %(paid)s.",
-                                  amount=line.amount, claim=claim.name, paid=claim.amount_paid))
+            # What earlier audits took back counts too: a claim is never charged back more than it was paid
+            if self.currency_id.compare_amounts(line.amount + claim.amount_charged_back, claim.amount_paid) > 0:
+                raise UserError(_("%(amount)s charged back on claim %(claim)s, which was paid %(paid)s (%(earlier)s "
+                                  "charged back already).", amount=line.amount, claim=claim.name,
+                                  paid=claim.amount_paid, earlier=claim.amount_charged_back))
 
 
 class WarrantyClaimChargebackLine(models.Model):

@@ -436,10 +436,14 @@ class TestChargebacks(MonthEndCommon):
             self._chargeback([(first, 400.0)], name="AUD-9").action_post()
         with self.assertRefused("A chargeback takes back a positive amount"):
             self._chargeback([(first, -5.0)], name="AUD-10")
+        self._chargeback([(first, 300.0)], name="AUD-12").action_post()
+        with self.assertRefused(r"100\.0 charged back on claim .*, which was paid 361\.5 "
+                                r"\(300\.0 charged back already\)"):
+            self._chargeback([(first, 100.0)], name="AUD-13").action_post()
         self.company.warranty_chargeback_account_id = False
         with self.assertRefused("Set the chargeback expense account"):
-            self._chargeback([(first, 10.0)], name="AUD-11").action_post()
-        self.assertEqual(first.amount_charged_back, 0.0)
+            self._chargeback([(second, 10.0)], name="AUD-11").action_post()
+        self.assertEqual((first.amount_charged_back, second.amount_charged_back), (300.0, 0.0))
 
 
 @tagged("post_install", "-at_install")
