@@ -421,11 +421,17 @@ class WarrantyClaim(models.Model):
             SELECT term.warranty_claim_id, SUM(partial.amount), MAX(other.date)
               FROM account_move_line term
               JOIN account_move move ON move.id = term.move_id
-              JOIN account_partial_reconcile partial
-                ON term.id IN (partial.debit_move_id, partial.credit_move_id)
-              JOIN account_move_line other
-                ON other.id = CASE WHEN partial.debit_move_id = term.id
-                                   THEN partial.credit_move_id ELSE partial.debit_move_id END
+              -- Each side of the partials on its own index (an OR on both columns would scan them all)
+              JOIN LATERAL (
+                    SELECT amount, credit_move_id AS other_id
+                      FROM account_partial_reconcile
+                     WHERE debit_move_id = term.id
+                 UNION ALL
+                    SELECT amount, debit_move_id
+                      FROM account_partial_reconcile
+                     WHERE credit_move_id = term.id
+              ) partial ON TRUE
+              JOIN account_move_line other ON other.id = partial.other_id
               JOIN account_move other_move ON other_move.id = other.move_id
              WHERE term.warranty_claim_id IN %(ids)s
                AND term.display_type = 'payment_term'

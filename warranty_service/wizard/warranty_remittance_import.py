@@ -78,40 +78,17 @@ class WarrantyRemittanceImport(models.TransientModel):
         maker = self.manufacturer_id
         reference = ", ".join(sorted(set(filter(None, self.row_ids.mapped("payment_reference"))))) or self.filename
         date = max(filter(None, self.row_ids.mapped("payment_date")), default=fields.Date.context_today(self))
-        line_vals, plan_claims, short_total = [], [], 0.0
-        for row in self.row_ids:
-            claim = row.claim_id
-            owed_lines = terms_by_claim[claim.id]
-            owed = currency.round(sum(owed_lines.mapped("amount_residual")))
-            if not owed_lines or currency.compare_amounts(row.amount_paid, owed) > 0:
-                raise UserError(_(
-                    "Claim %(number)s owes %(owed)s on its own invoice lines, the remittance pays %(amount)s.",
-                    number=claim.name, owed=currency.format(owed), amount=currency.format(row.amount_paid),
-                ))
-            short = currency.round(owed - row.amount_paid)
-            write_off = short if maker._is_warranty_short_pay_tolerated(short, owed, currency) else 0.0
-            label = _("%(claim)s: remittance %(reference)s", claim=claim.name, reference=reference or "")
+        line_vals, partial_claims, settled, short_total = self._prepare_remittance_lines(terms_by_claim, reference)
+        for account_id, (total, __) in settled.items():
+            total = currency.round(total)
             line_vals.append({
-                "name": label,
-                "account_id": owed_lines[0].account_id.id,
+                "name": _("Remittance %(reference)s: claims settled in full", reference=reference or ""),
+                "account_id": account_id,
                 "partner_id": maker.id,
-                "balance": -(row.amount_paid + write_off),
-                "amount_currency": -(row.amount_paid + write_off),
+                "balance": -total,
+                "amount_currency": -total,
                 "currency_id": currency.id,
-                "warranty_claim_id": claim.id,
             })
-            if write_off:
-                short_total += write_off
-                line_vals.append({
-                    "name": _("%(claim)s: paid short within tolerance", claim=claim.name),
-                    "account_id": False,  # set below, once the account is checked
-                    "partner_id": maker.id,
-                    "balance": write_off,
-                    "amount_currency": write_off,
-                    "currency_id": currency.id,
-                    "warranty_claim_id": claim.id,
-                })
-            plan_claims.append(claim.id)
         if short_total:
             account = self.company_id.warranty_short_pay_account_id
             if not account:
@@ -125,13 +102,15 @@ class WarrantyRemittanceImport(models.TransientModel):
             counterparts = self._create_remittance_payment(line_vals, reference, date)
         else:
             counterparts = self._create_netting_entry(line_vals, reference, date)
+        receivable_lines = counterparts.filtered(lambda line: line.account_id.account_type == "asset_receivable")
         counterpart_by_claim = defaultdict(lambda: self.env["account.move.line"])
-        for line in counterparts.filtered(lambda line: line.account_id.account_type == "asset_receivable"):
+        for line in receivable_lines.filtered("warranty_claim_id"):
             counterpart_by_claim[line.warranty_claim_id.id] |= line
-        # One batch: each claim's credit with its own lines, whatever the other claims of a grouped invoice
-        self.env["account.move.line"]._reconcile_plan(
-            [counterpart_by_claim[claim_id] | terms_by_claim[claim_id] for claim_id in plan_claims]
-        )
+        plan = [counterpart_by_claim[claim_id] | terms_by_claim[claim_id] for claim_id in partial_claims]
+        for line in receivable_lines.filtered(lambda line: not line.warranty_claim_id):
+            plan.append(line | settled[line.account_id.id][1])
+        # One batch: each claim's own lines with what pays them, whatever the other claims of a grouped invoice
+        self.env["account.move.line"]._reconcile_plan(plan)
         return {
             "type": "ir.actions.act_window",
             "res_model": "warranty.claim",
@@ -141,6 +120,56 @@ class WarrantyRemittanceImport(models.TransientModel):
             "target": "main",
             "domain": [("id", "in", claims.ids)],
         }
+
+    def _prepare_remittance_lines(self, terms_by_claim, reference):
+        """The credits of the remittance: (line values, claims paid partly, claims settled in full per receivable
+        account as {account id: [total, term lines]}, short pays written off)."""
+        # Claims settled in full (paid, or paid short within the tolerance) share one credit per receivable
+        # account, reconciled with all their lines at once: each line is matched by exactly what it owes. A claim
+        # paid partly gets a credit of its own, of exactly what it was paid. Thousands of claims are then a handful
+        # of journal items and one reconciliation, not thousands of them
+        currency = self.company_id.currency_id
+        maker = self.manufacturer_id
+        line_vals, partial_claims, short_total = [], [], 0.0
+        settled = defaultdict(lambda: [0.0, self.env["account.move.line"]])  # account id: [total, term lines]
+        for row in self.row_ids:
+            claim = row.claim_id
+            owed_lines = terms_by_claim[claim.id]
+            owed = currency.round(sum(owed_lines.mapped("amount_residual")))
+            if not owed_lines or currency.compare_amounts(row.amount_paid, owed) > 0:
+                raise UserError(_(
+                    "Claim %(number)s owes %(owed)s on its own invoice lines, the remittance pays %(amount)s.",
+                    number=claim.name, owed=currency.format(owed), amount=currency.format(row.amount_paid),
+                ))
+            short = currency.round(owed - row.amount_paid)
+            write_off = short if maker._is_warranty_short_pay_tolerated(short, owed, currency) else 0.0
+            if len(owed_lines.account_id) == 1 and currency.is_zero(owed - row.amount_paid - write_off):
+                group = settled[owed_lines.account_id.id]
+                group[0] += owed
+                group[1] |= owed_lines
+            else:
+                line_vals.append({
+                    "name": _("%(claim)s: remittance %(reference)s", claim=claim.name, reference=reference or ""),
+                    "account_id": owed_lines[0].account_id.id,
+                    "partner_id": maker.id,
+                    "balance": -row.amount_paid,
+                    "amount_currency": -row.amount_paid,
+                    "currency_id": currency.id,
+                    "warranty_claim_id": claim.id,
+                })
+                partial_claims.append(claim.id)
+            if write_off:
+                short_total += write_off
+                line_vals.append({
+                    "name": _("%(claim)s: paid short within tolerance", claim=claim.name),
+                    "account_id": False,  # set below, once the account is checked
+                    "partner_id": maker.id,
+                    "balance": write_off,
+                    "amount_currency": write_off,
+                    "currency_id": currency.id,
+                    "warranty_claim_id": claim.id,
+                })
+        return line_vals, partial_claims, settled, short_total
 
     def _create_remittance_payment(self, line_vals, reference, date):
         """One payment of the received total, with a receivable line per claim: the bank statement line matches it."""
@@ -167,7 +196,9 @@ class WarrantyRemittanceImport(models.TransientModel):
             "currency_id": currency.id,
             "date_maturity": date,
         }
-        payment._generate_journal_entry(
+        # An entry without taxes nor payment terms: core's invoice synchronisation (taxes, terms) has nothing to
+        # do on it and would go through its thousands of lines one by one (as core's payments skip it)
+        payment.with_context(skip_invoice_sync=True)._generate_journal_entry(
             line_ids=[Command.create(vals) for vals in [liquidity, *line_vals]],
         )
         payment.action_post()
@@ -186,7 +217,7 @@ class WarrantyRemittanceImport(models.TransientModel):
         for vals in line_vals:
             vals.pop("amount_currency", None)
             vals.pop("currency_id", None)
-        claims = self.row_ids.claim_id.with_context(warranty_entry_date=date)
+        claims = self.row_ids.claim_id.with_context(warranty_entry_date=date, skip_invoice_sync=True)
         move = claims._post_warranty_entry(
             "netting", _("Remittance %(reference)s", reference=reference or ""), [payable, *line_vals],
         )
