@@ -42,7 +42,7 @@ def test_remittance_with_short_pays_chargeback_and_allowance(odoo):
         "warranty_allowance_expense_account_id": allowance_expense,
     })
     maker = odoo.call("res.partner", "create", {
-        "name": f"E2E Remit Motors {tag}", "is_company": True, "warranty_claim_prefix": f"E2R-{tag}-",
+        "name": f"E2E Month-end Maker {tag}", "is_company": True, "warranty_claim_prefix": f"E2R-{tag}-",
         "warranty_short_pay_tolerance_amount": 1.0,
     })
     receivable = odoo.call("res.partner", "read", [maker], ["property_account_receivable_id"])[0][
