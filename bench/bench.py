@@ -729,11 +729,14 @@ def scenario_5(args, sizes):
         journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1)
         remit = env["warranty.remittance.import"].create({
             "manufacturer_id": maker.id, "journal_id": journal.id, "filename": "r.csv",
+            # One bank receipt for the whole file: its lines must add up to the received total
+            "amount_received": round(sum(line[2] for line in remittance), 2),
             "data": csv_bytes(["claim_number", "revision", "amount_paid", "payment_reference", "date"], remittance),
         })
         q_remit, s_remit, _r = measure(env, remit.action_apply)
         env.invalidate_all()
         paid = Claim.search_count([("id", "in", accepted.ids), ("state", "=", "paid")])
+        remit_payments = len(remit.payment_id)
         env.cr.commit()
     # Core anchor: export and import (load) as many serial numbers with core's export_data / load
     with environment(args.core, commit=False) as env:
@@ -750,7 +753,8 @@ def scenario_5(args, sizes):
         row("5 files", f"import decision file {count} lines s", rnd(s_decision, 2), "<= 30", rnd(s_load, 2),
             note="anchor: stock.lot export_data / load of as many rows"),
         row("5 files", f"import remittance {count} lines s", rnd(s_remit, 2), "<= 30", rnd(s_load, 2),
-            note=f"{paid} of {len(accepted)} claims paid"),
+            note=f"{paid} of {len(accepted)} claims paid, {remit_payments} payment"),
+        row("5 files", "payments made by the remittance import", remit_payments, "1", None),
         row("5 files", "decision import queries per line", rnd(q_decision / count, 2), "", rnd(q_load / count, 2)),
         row("5 files", "remittance import queries per line", rnd(q_remit / count, 2), "", rnd(q_load / count, 2)),
         row("5 files", "all or nothing: one bad row refuses the file, nothing changed",

@@ -59,7 +59,8 @@ def test_claims_invoiced_paid_by_remittance_and_written_off(odoo):
     bank = odoo.call("account.journal", "search", [("type", "=", "bank"), ("company_id", "=", company_id)], limit=1)
     csv = f"claim_number,revision,amount_paid,payment_reference,date\n{name},0,120.00,REM-{tag},2026-11-20\n"
     wizard = odoo.call("warranty.remittance.import", "create", {
-        "manufacturer_id": maker, "journal_id": bank[0], "data": base64.b64encode(csv.encode()).decode(),
+        "manufacturer_id": maker, "journal_id": bank[0], "amount_received": 120.0,
+        "data": base64.b64encode(csv.encode()).decode(),
     })
     odoo.call("warranty.remittance.import", "action_preview", [wizard])
     assert odoo.call("warranty.remittance.import", "read", [wizard], ["error_count"])[0]["error_count"] == 0

@@ -49,6 +49,9 @@
         "security/warranty_repair_job_security.xml",
         "views/warranty_repair_job_views.xml",
         "report/repair_job_reports.xml",
+        "data/warranty_month_end_data.xml",
+        "views/warranty_claim_chargeback_views.xml",
+        "security/warranty_month_end_security.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

@@ -32,3 +32,4 @@ from . import repair_order_complaint
 from . import warranty_repair_job
 from . import warranty_repair_sublet
 from . import account_chart_template
+from . import warranty_claim_chargeback

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import frozendict
 
 
 class AccountMoveLine(models.Model):
@@ -12,6 +13,15 @@ class AccountMoveLine(models.Model):
         help="The claim line this invoice line bills: what is invoiced of each claim line is never billed twice.",
     )
 
+    @api.depends("date_maturity", "warranty_claim_id")
+    def _compute_term_key(self):
+        # A reimbursement document has a receivable line per claim (see account.move._compute_needed_terms)
+        result = super()._compute_term_key()
+        for line in self:
+            if line.term_key and line.warranty_claim_id:
+                line.term_key = frozendict({**line.term_key, "warranty_claim_id": line.warranty_claim_id.id})
+        return result
+
     def _copy_data_extend_business_fields(self, values):
         # A credit note (reversal) keeps the claim of each line, so that it takes back what was billed
         res = super()._copy_data_extend_business_fields(values)
@@ -19,11 +29,33 @@ class AccountMoveLine(models.Model):
         values["warranty_claim_line_id"] = self.warranty_claim_line_id.id
         return res
 
+    def _reconcile_plan(self, reconciliation_plan):
+        # What a claim was paid follows the lines reconciled: a claim is paid when its own lines are, whatever the
+        # rest of a grouped invoice
+        result = super()._reconcile_plan(reconciliation_plan)
+        lines = self.browse()
+        stack = list(reconciliation_plan)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, models.BaseModel):
+                lines |= item
+            else:
+                stack.extend(item)
+        claims = lines.warranty_claim_id | lines.move_id.warranty_claim_ids
+        if claims:
+            claims._sync_paid_state()
+        return result
+
     def remove_move_reconcile(self):
         # A payment taken back makes its claims unpaid again
         moves = (
             self.move_id | self.matched_debit_ids.debit_move_id.move_id | self.matched_credit_ids.credit_move_id.move_id
         )
+        claims = (
+            moves.warranty_claim_ids | self.warranty_claim_id
+            | self.matched_debit_ids.debit_move_id.warranty_claim_id
+            | self.matched_credit_ids.credit_move_id.warranty_claim_id
+        )
         result = super().remove_move_reconcile()
-        moves.warranty_claim_ids._sync_paid_state()
+        claims._sync_paid_state()
         return result

@@ -33,3 +33,13 @@ class ResConfigSettings(models.TransientModel):
     )
     warranty_job_cost_account_id = fields.Many2one(related="company_id.warranty_job_cost_account_id", readonly=False)
     warranty_job_journal_id = fields.Many2one(related="company_id.warranty_job_journal_id", readonly=False)
+    # Month-end of the claims receivable (issue 15)
+    warranty_short_pay_account_id = fields.Many2one(related="company_id.warranty_short_pay_account_id", readonly=False)
+    warranty_chargeback_account_id = fields.Many2one(
+        related="company_id.warranty_chargeback_account_id", readonly=False,
+    )
+    warranty_allowance_account_id = fields.Many2one(related="company_id.warranty_allowance_account_id", readonly=False)
+    warranty_allowance_expense_account_id = fields.Many2one(
+        related="company_id.warranty_allowance_expense_account_id", readonly=False,
+    )
+    warranty_allowance_days = fields.Integer(related="company_id.warranty_allowance_days", readonly=False)

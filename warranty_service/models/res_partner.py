@@ -1,4 +1,5 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 
@@ -51,6 +52,16 @@ class ResPartner(models.Model):
         string="Sublet Markup (%)",
         help="Added to the cost of the external work (sublet) claimed from this manufacturer.",
     )
+    warranty_short_pay_tolerance_amount = fields.Float(
+        string="Short-Pay Tolerance", digits="Account",
+        help="A remittance paying a claim short by at most this amount settles it: the difference is written off to "
+        "the short-pay account. 0: no amount tolerance.",
+    )
+    warranty_short_pay_tolerance_percent = fields.Float(
+        string="Short-Pay Tolerance (%)",
+        help="... or by at most this share of what the claim still owed. With both set, a short pay must be within "
+        "both. 0: no percentage tolerance.",
+    )
     warranty_claim_sequence_id = fields.Many2one(
         "ir.sequence", string="Claim Numbering", copy=False, readonly=True,
         help="Created with the first claim to this manufacturer.",
@@ -76,3 +87,26 @@ class ResPartner(models.Model):
                 "company_id": False,
             })
         return self.sudo().warranty_claim_sequence_id
+
+    def _is_warranty_short_pay_tolerated(self, short, owed, currency):
+        """Whether paying ``short`` less than the ``owed`` amount of a claim is within this manufacturer's tolerance."""
+        self.ensure_one()
+        if currency.compare_amounts(short, 0.0) <= 0:
+            return False
+        limits = []
+        if self.warranty_short_pay_tolerance_amount > 0:
+            limits.append(self.warranty_short_pay_tolerance_amount)
+        if self.warranty_short_pay_tolerance_percent > 0:
+            limits.append(currency.round(owed * self.warranty_short_pay_tolerance_percent / 100.0))
+        return bool(limits) and all(currency.compare_amounts(short, limit) <= 0 for limit in limits)
+
+    @api.constrains("warranty_short_pay_tolerance_amount", "warranty_short_pay_tolerance_percent")
+    def _check_warranty_short_pay_tolerance(self):
+        for partner in self:
+            if partner.warranty_short_pay_tolerance_amount < 0 or not (
+                0 <= partner.warranty_short_pay_tolerance_percent <= 100
+            ):
+                raise ValidationError(_(
+                    "The short-pay tolerance of %(manufacturer)s is an amount of 0 or more and a percentage between "
+                    "0 and 100.", manufacturer=partner.name,
+                ))

@@ -12,6 +12,7 @@ CLAIM_ACTION_FIELDS = frozenset({
     "rebill_move_id", "rebill_reason", "date_paid", "invoice_ids", "deadline_date", "amount_claimed",
     "amount_accepted", "amount_rejected", "reimbursement_state", "amount_paid", "amount_open", "days_to_payment",
     "amount_short", "acceptance_rate", "return_picking_id", "manufacturer_return_picking_id",
+    "amount_short_paid_off", "days_to_payment_weighted", "amount_charged_back", "amount_allowance",
 })
 # Set when the claim is made: what it is about never changes afterwards
 CLAIM_FIXED_FIELDS = frozenset({"company_id", "repair_id", "recall_id", "registration_id"})
@@ -149,7 +150,7 @@ class WarrantyClaim(models.Model):
     reimbursement_state = fields.Selection(
         [("not_invoiced", "Not Invoiced"), ("invoiced", "Invoiced"), ("partial", "Partially Paid"), ("paid", "Paid")],
         string="Reimbursement",
-        compute="_compute_reimbursement_state",
+        compute="_compute_amount_paid",
         store=True,
         index=True,
     )
@@ -157,7 +158,15 @@ class WarrantyClaim(models.Model):
         string="Paid",
         compute="_compute_amount_paid",
         store=True,
-        help="What the manufacturer has paid of the accepted amount (its share of grouped invoices).",
+        help="What the manufacturer has paid of the accepted amount: the claim's own lines of its invoices "
+        "reconciled with payments, remittances or netting entries.",
+    )
+    amount_short_paid_off = fields.Monetary(
+        string="Short Pay Written Off",
+        compute="_compute_amount_paid",
+        store=True,
+        help="What the manufacturer paid short within its tolerance, written off to the short-pay account when the "
+        "remittance was reconciled: the claim is settled without it.",
     )
     amount_open = fields.Monetary(
         string="Still Owed",
@@ -173,6 +182,15 @@ class WarrantyClaim(models.Model):
         aggregator="avg",
         help="Days from submission to payment; the average counts the paid claims only.",
     )
+    days_to_payment_weighted = fields.Float(
+        string="Days to Payment (weighted)",
+        compute="_compute_days_to_payment",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days from submission to payment; the average counts the paid claims only, each in proportion to what "
+        "it was paid.",
+    )
     amount_short = fields.Monetary(
         string="Short Paid",
         compute="_compute_amount_short",
@@ -185,7 +203,8 @@ class WarrantyClaim(models.Model):
         compute="_compute_acceptance_rate",
         store=True,
         aggregator="avg",
-        help="Accepted amount as a share of the claimed amount, once decided.",
+        help="Accepted amount as a share of the claimed amount, once decided. Of a group of claims: the accepted "
+        "amount of its decided claims as a share of their claimed amount (undecided claims are not counted).",
     )
     amount_to_invoice = fields.Monetary(
         string="To Invoice",
@@ -225,6 +244,18 @@ class WarrantyClaim(models.Model):
         check_company=True,
     )
 
+    amount_allowance = fields.Monetary(
+        string="Doubtful (Allowance)", readonly=True, copy=False,
+        help="What the last month-end booked of this claim in the allowance for doubtful claims: owed for longer "
+        "than the company's days (Settings).",
+    )
+    # Month-end: what the manufacturer's audits took back of the claim once paid
+    chargeback_line_ids = fields.One2many("warranty.claim.chargeback.line", "claim_id", string="Chargebacks")
+    amount_charged_back = fields.Monetary(
+        string="Charged Back", compute="_compute_amount_charged_back", store=True,
+        help="What the manufacturer's audits took back of this paid claim (booked or disputed, not reversed).",
+    )
+
     _sql_constraints = [
         ("name_company_uniq", "UNIQUE(name, company_id)", "A claim number must be unique."),
         # Parallel "Create Warranty Claim" clicks on one repair: only the database can refuse all but one
@@ -260,6 +291,26 @@ class WarrantyClaim(models.Model):
                 self._field_to_sql(self._table, "date_paid", query),
                 self._field_to_sql(self._table, "days_to_payment", query),
             )
+        # ... and weighted by what each paid claim was paid: a 2,000.00 claim waited for counts more than a 20.00 one
+        if aggregate_spec == "days_to_payment_weighted:avg":
+            paid = self._field_to_sql(self._table, "date_paid", query)
+            amount = self._field_to_sql(self._table, "amount_paid", query)
+            return SQL(
+                "SUM(CASE WHEN %s IS NOT NULL THEN %s * %s END) / NULLIF(SUM(CASE WHEN %s IS NOT NULL THEN %s END), 0)",
+                paid, self._field_to_sql(self._table, "days_to_payment", query), amount, paid, amount,
+            )
+        # The acceptance rate of a group is what was accepted of what was decided: weighted by the amounts, and
+        # the claims still waiting for a decision are not counted as refused
+        if aggregate_spec == "acceptance_rate:avg":
+            decided = SQL(
+                "%s IN ('accepted', 'partially_accepted', 'rejected', 'paid')",
+                self._field_to_sql(self._table, "state", query),
+            )
+            return SQL(
+                "100.0 * SUM(CASE WHEN %s THEN %s END) / NULLIF(SUM(CASE WHEN %s THEN %s END), 0)",
+                decided, self._field_to_sql(self._table, "amount_accepted", query),
+                decided, self._field_to_sql(self._table, "amount_claimed", query),
+            )
         return super()._read_group_select(aggregate_spec, query)
 
     @api.depends("line_ids.amount_claimed", "line_ids.amount_accepted", "state")
@@ -278,45 +329,149 @@ class WarrantyClaim(models.Model):
         for claim in self:
             claim.invoice_count = len(claim.invoice_ids)
 
-    @api.depends("invoice_ids.state", "invoice_ids.payment_state")
-    def _compute_reimbursement_state(self):
+    @api.depends(
+        "amount_accepted", "state", "invoice_ids.state", "invoice_ids.payment_state",
+        "invoice_ids.line_ids.amount_residual",
+    )
+    def _compute_amount_paid(self):
+        """What each claim was paid, from its own lines of its reimbursement documents actually reconciled.
+
+        A reimbursement document has a receivable (payable) line per claim: a payment, a remittance or a netting
+        entry reconciled with it pays that claim and no other. A claim is paid when its own lines are, whatever
+        the rest of a grouped invoice. A credit note cancelling the invoice pays nothing; a short pay written off
+        within the manufacturer's tolerance settles the claim without being paid (``amount_short_paid_off``).
+        """
+        settlements = self._get_settlements()
         for claim in self:
-            # An invoice cancelled by its credit note bills nothing any more
+            settled, residual, tagged, __ = settlements.get(claim.id, (0.0, 0.0, False, False))
             documents = claim.invoice_ids.filtered(
                 lambda move: move.state != "cancel" and move.payment_state != "reversed"
             )
             posted = documents.filtered(lambda move: move.state == "posted")
-            if not documents:
-                claim.reimbursement_state = "not_invoiced"
-            elif (
-                posted and posted == documents and all(move.payment_state in ("paid", "in_payment") for move in posted)
-            ):
-                claim.reimbursement_state = "paid"
-            elif any(move.payment_state in ("partial", "paid", "in_payment") for move in posted):
-                claim.reimbursement_state = "partial"
+            round_ = claim.currency_id.round if claim.currency_id else (lambda amount: amount)
+            short_off = settlements.get(("short", claim.id), 0.0)
+            if tagged:
+                paid = round_(settled - short_off)
+                if not documents:
+                    state = "not_invoiced"
+                elif posted == documents and claim.currency_id.is_zero(residual):
+                    state = "paid"
+                elif not claim.currency_id.is_zero(settled):
+                    state = "partial"
+                else:
+                    state = "invoiced"
             else:
-                claim.reimbursement_state = "invoiced"
-
-    @api.depends(
-        "amount_accepted", "state", "invoice_ids.amount_residual", "invoice_ids.amount_total", "invoice_ids.state"
-    )
-    def _compute_amount_paid(self):
-        # A grouped invoice is paid for each claim in proportion to its share of the total. Each
-        # invoice's lines are summed per claim once: filtering them for every claim made paying an
-        # invoice of 500 claims cost 250,000 comparisons
-        shares = {}
-        for move in self.invoice_ids.filtered(lambda m: m.state == "posted" and m.amount_total):
-            per_claim = shares[move.id] = defaultdict(float)
-            for line in move.invoice_line_ids:
-                per_claim[line.warranty_claim_id.id] += line.price_subtotal
-        for claim in self:
-            paid = 0.0
-            for move in claim.invoice_ids:
-                if move.id in shares:
-                    paid += shares[move.id][claim.id] * (1 - move.amount_residual / move.amount_total)
-            claim.amount_paid = claim.currency_id.round(paid) if claim.currency_id else paid
+                # Documents booked before each claim had lines of its own: shared in proportion, as they were
+                paid, state = claim._get_legacy_settlement(documents, posted)
+            claim.reimbursement_state = state
+            claim.amount_paid = paid
+            claim.amount_short_paid_off = round_(short_off)
             decided = claim.state in ("accepted", "partially_accepted", "paid")
-            claim.amount_open = claim.amount_accepted - claim.amount_paid if decided else 0.0
+            claim.amount_open = round_(claim.amount_accepted - paid - short_off) if decided else 0.0
+
+    def _get_legacy_settlement(self, documents, posted):
+        self.ensure_one()
+        paid = 0.0
+        for move in posted.filtered("amount_total"):
+            share = sum(move.invoice_line_ids.filtered(lambda line: line.warranty_claim_id == self)
+                        .mapped("price_subtotal"))
+            paid += share * (1 - move.amount_residual / move.amount_total)
+        if not documents:
+            state = "not_invoiced"
+        elif posted and posted == documents and all(move.payment_state in ("paid", "in_payment") for move in posted):
+            state = "paid"
+        elif any(move.payment_state in ("partial", "paid", "in_payment") for move in posted):
+            state = "partial"
+        else:
+            state = "invoiced"
+        return self.currency_id.round(paid), state
+
+    def _get_settlements(self):
+        """Per claim id: (settled, still owed, has lines of its own, last settlement date) on its posted documents;
+        per ("short", claim id): the short pay written off. Three grouped queries for all the claims."""
+        # Only claims with reimbursement documents were ever paid: a decision file of thousands of claims not
+        # invoiced yet costs no query here
+        ids = [claim.id for claim in self.filtered("invoice_ids") if isinstance(claim.id, int)]
+        if not ids:
+            return {}
+        self.env["account.move.line"].flush_model(
+            ["amount_residual", "warranty_claim_id", "display_type", "move_id", "account_id", "balance",
+             "parent_state"]
+        )
+        self.env["account.move"].flush_model(["state", "move_type", "payment_state", "reversed_entry_id"])
+        self.env["account.partial.reconcile"].flush_model()
+        result = {}
+        self.env.cr.execute(SQL(
+            """
+            SELECT term.warranty_claim_id, SUM(ABS(term.amount_residual))
+              FROM account_move_line term
+              JOIN account_move move ON move.id = term.move_id
+             WHERE term.warranty_claim_id IN %(ids)s
+               AND term.display_type = 'payment_term'
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'in_refund')
+               AND move.payment_state != 'reversed'
+          GROUP BY term.warranty_claim_id
+            """,
+            ids=tuple(ids),
+        ))
+        for claim_id, residual in self.env.cr.fetchall():
+            result[claim_id] = [0.0, residual, True, False]
+        # Reconciled with anything but the credit note cancelling the document (or the document it cancels)
+        self.env.cr.execute(SQL(
+            """
+            SELECT term.warranty_claim_id, SUM(partial.amount), MAX(other.date)
+              FROM account_move_line term
+              JOIN account_move move ON move.id = term.move_id
+              -- Each side of the partials on its own index (an OR on both columns would scan them all)
+              JOIN LATERAL (
+                    SELECT amount, credit_move_id AS other_id
+                      FROM account_partial_reconcile
+                     WHERE debit_move_id = term.id
+                 UNION ALL
+                    SELECT amount, debit_move_id
+                      FROM account_partial_reconcile
+                     WHERE credit_move_id = term.id
+              ) partial ON TRUE
+              JOIN account_move_line other ON other.id = partial.other_id
+              JOIN account_move other_move ON other_move.id = other.move_id
+             WHERE term.warranty_claim_id IN %(ids)s
+               AND term.display_type = 'payment_term'
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'in_refund')
+               AND other_move.reversed_entry_id IS DISTINCT FROM move.id
+               AND move.reversed_entry_id IS DISTINCT FROM other_move.id
+          GROUP BY term.warranty_claim_id
+            """,
+            ids=tuple(ids),
+        ))
+        for claim_id, settled, last_date in self.env.cr.fetchall():
+            values = result.setdefault(claim_id, [0.0, 0.0, True, False])
+            values[0], values[3] = settled, last_date
+        short_accounts = tuple(self.company_id.warranty_short_pay_account_id.ids)
+        if short_accounts:
+            self.env.cr.execute(SQL(
+                """
+                SELECT warranty_claim_id, SUM(balance)
+                  FROM account_move_line
+                 WHERE warranty_claim_id IN %(ids)s
+                   AND account_id IN %(accounts)s
+                   AND parent_state = 'posted'
+              GROUP BY warranty_claim_id
+                """,
+                ids=tuple(ids),
+                accounts=short_accounts,
+            ))
+            for claim_id, balance in self.env.cr.fetchall():
+                result["short", claim_id] = balance
+        return {key: tuple(value) if isinstance(value, list) else value for key, value in result.items()}
+
+    @api.depends("chargeback_line_ids.amount", "chargeback_line_ids.state")
+    def _compute_amount_charged_back(self):
+        for claim in self:
+            claim.amount_charged_back = sum(
+                claim.chargeback_line_ids.filtered(lambda line: line.state in ("posted", "disputed")).mapped("amount")
+            )
 
     def _compute_amount_to_invoice(self):
         invoiced = self._get_invoiced_by_line()
@@ -333,6 +488,7 @@ class WarrantyClaim(models.Model):
                 claim.days_to_payment = (claim.date_paid - claim.submission_date).days
             else:
                 claim.days_to_payment = 0
+            claim.days_to_payment_weighted = claim.days_to_payment
 
     @api.depends("amount_claimed", "amount_accepted", "amount_paid", "state", "reimbursement_state")
     def _compute_amount_short(self):
@@ -629,6 +785,45 @@ class WarrantyClaim(models.Model):
             moves |= self.env["account.move"].create(claims._prepare_reimbursement_move_vals(manufacturer, invoiced))
         return self._action_open_moves(moves, _("Reimbursements"))
 
+    @api.model
+    def action_book_allowance(self):
+        """Month-end: reverse last month's allowance for doubtful claims and book it anew for the claims still owed
+        after the company's days. Returns the list of the claims in it (the report of the allowance)."""
+        self._check_group(
+            "warranty_service.group_warranty_accountant",
+            _("Only a Warranty Accountant or Manager books the allowance for doubtful claims."),
+        )
+        company = self.env.company
+        company._book_warranty_allowance(fields.Date.context_today(self))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "warranty.claim",
+            "name": _("Doubtful Claims"),
+            "view_mode": "list,form",
+            "views": [(self.env.ref("warranty_service.warranty_claim_view_list_doubtful").id, "list"), (False, "form")],
+            "domain": [("amount_allowance", ">", 0), ("company_id", "=", company.id)],
+            "context": {"create": False},
+        }
+
+    @api.model
+    def _cron_book_allowance(self):
+        """Scheduled on the 1st: the allowance of every company that set its accounts, as of the month's last day."""
+        month_end = fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
+        for company in self.env["res.company"].search([
+            ("warranty_allowance_account_id", "!=", False), ("warranty_allowance_expense_account_id", "!=", False),
+        ]):
+            company._book_warranty_allowance(month_end)
+        return True
+
+    def action_view_chargebacks(self):
+        """The chargebacks of the claim."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "warranty.claim.chargeback", "name": _("Chargebacks"),
+            "view_mode": "list,form", "domain": [("line_ids.claim_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
     def action_view_invoices(self):
         """Open the reimbursement documents of the claims."""
         return self._action_open_moves(self.invoice_ids, _("Reimbursements"))
@@ -903,7 +1098,8 @@ class WarrantyClaim(models.Model):
                 "move_type": "entry",
                 "journal_id": journal.id,
                 "company_id": company.id,
-                "date": fields.Date.context_today(self),
+                # A remittance netted states its own date
+                "date": self.env.context.get("warranty_entry_date") or fields.Date.context_today(self),
                 "ref": f"{ref}: {', '.join(self.mapped('name'))}"[:250],
                 "warranty_entry_kind": kind,
                 "line_ids": [Command.create(vals) for vals in line_vals],
@@ -1052,13 +1248,24 @@ class WarrantyClaim(models.Model):
     def _sync_paid_state(self):
         """Claims follow their reimbursement: paid when it is, back to their decision when a payment is undone."""
         self.invalidate_recordset(["reimbursement_state"])
-        for claim in self:
+        to_pay = self.filtered(
+            lambda c: c.state in ("accepted", "partially_accepted") and c.reimbursement_state == "paid"
+        )
+        settlements = to_pay._get_settlements()
+        # One write per payment day: a remittance pays thousands of claims on the same day
+        by_date = defaultdict(list)
+        for claim in to_pay:
+            # Paid on the day of the last payment reconciled with it (a remittance states its own date)
+            by_date[settlements.get(claim.id, (0, 0, False, False))[3] or fields.Date.context_today(claim)].append(
+                claim.id
+            )
+        for date_paid, claim_ids in by_date.items():
             # sudo: whoever registers the payment moves the claim; its state is written by the claim's code only
-            if claim.state in ("accepted", "partially_accepted") and claim.reimbursement_state == "paid":
-                claim.sudo().write({"state": "paid", "date_paid": fields.Date.context_today(claim)})
-            elif claim.state == "paid" and claim.reimbursement_state != "paid":
-                short = claim.line_ids.filtered(lambda line: line.decision != "accepted")
-                claim.sudo().write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
+            self.browse(claim_ids).sudo().write({"state": "paid", "date_paid": date_paid})
+        for claim in self.filtered(lambda c: c.state == "paid" and c.reimbursement_state != "paid"):
+            short = claim.line_ids.filtered(lambda line: line.decision != "accepted")
+            # sudo: as above, a payment taken back moves the claim back to its decision
+            claim.sudo().write({"state": "partially_accepted" if short else "accepted", "date_paid": False})
 
     def _check_decidable(self):
         for claim in self:

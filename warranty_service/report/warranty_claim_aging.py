@@ -11,7 +11,7 @@ class WarrantyClaimAging(models.Model):
     # Flushed before the view is read, so pending changes of claims are seen
     _depends = {
         "warranty.claim": ["manufacturer_id", "company_id", "submission_date", "reimbursement_state", "state",
-                           "amount_open"],
+                           "amount_open", "amount_allowance"],
         "res.company": ["currency_id"],
     }
 
@@ -29,7 +29,10 @@ class WarrantyClaimAging(models.Model):
         [("0_30", "0-30 days"), ("31_60", "31-60 days"), ("61_90", "61-90 days"), ("90_plus", "Over 90 days")],
         readonly=True,
     )
-    amount_open = fields.Monetary(string="Still Owed", readonly=True)
+    amount_open = fields.Monetary(string="Still Owed", readonly=True, help="Gross: what the manufacturer owes.")
+    amount_allowance = fields.Monetary(string="Allowance", readonly=True,
+                                       help="Booked as doubtful at the last month-end.")
+    amount_net = fields.Monetary(string="Net", readonly=True, help="Still owed less the allowance.")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -47,7 +50,9 @@ class WarrantyClaimAging(models.Model):
                             WHEN CURRENT_DATE - claim.submission_date <= 60 THEN '31_60'
                             WHEN CURRENT_DATE - claim.submission_date <= 90 THEN '61_90'
                             ELSE '90_plus' END AS age,
-                       claim.amount_open
+                       claim.amount_open,
+                       COALESCE(claim.amount_allowance, 0) AS amount_allowance,
+                       claim.amount_open - COALESCE(claim.amount_allowance, 0) AS amount_net
                   FROM warranty_claim claim
                   JOIN res_company company ON company.id = claim.company_id
                  WHERE claim.state IN ('accepted', 'partially_accepted')

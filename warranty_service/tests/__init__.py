@@ -34,3 +34,4 @@ from . import test_accounting_setup
 from . import test_i18n
 from . import test_bulgarian
 from . import test_partial_serial
+from . import test_month_end

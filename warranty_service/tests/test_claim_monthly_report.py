@@ -98,7 +98,8 @@ class TestClaimMonthlyReport(ClaimCommon):
             return [list(row) for row in book[sheet].iter_rows(min_row=4, values_only=True)]
 
         self.assertEqual(book["Claims"]["A1"].value, "Claims, June 2026")
-        self.assertEqual(rows("Claims"), [["Test Motors AG", 3, 2, 460, 230, 230]])
+        # Acceptance: 230 of the 460 decided = 50 %; nothing paid nor charged back in June (empty days, 0)
+        self.assertEqual(rows("Claims"), [["Test Motors AG", 3, 2, 460, 230, 230, 50, None, None, 0, 0]])
         self.assertEqual(rows("Defects"), [["Test Motors AG", "T-E101", "Oil leak at crankshaft seal", 3]])
         self.assertEqual(rows("Failure Rates"), [["Test Motors AG", "Test Van", 3, 6, 50]])
         self.assertEqual(rows("Recalls"), [["Test Motors AG", "RC-2026-01", "Rear seal replacement", 1, 1, 0, 50]])

@@ -122,11 +122,15 @@ class TestReimbursement(ClaimCommon):
         self.assertEqual(len(claims.invoice_ids), 1, "one invoice for the manufacturer")
         self.assertEqual(claims.invoice_ids.amount_total, 460.0)
         claims.invoice_ids.action_post()
+        self.assertEqual(len(claims.invoice_ids.line_ids.filtered(lambda line: line.display_type == "payment_term")),
+                         2, "a receivable line per claim")
         self._pay(claims.invoice_ids, amount=230.0)
-        self.assertEqual(claims.mapped("amount_paid"), [115.0, 115.0], "a grouped payment is shared in proportion")
+        self.assertEqual(sorted(claims.mapped("amount_paid")), [0.0, 230.0],
+                         "a grouped payment pays the claims whose lines it is reconciled with, never a share")
+        self.assertEqual(sorted(claims.mapped("state")), ["accepted", "paid"])
         self.assertEqual(len(claims.invoice_ids.invoice_line_ids), 4)
         with self.assertRefused("is already invoiced"):
-            claims[0].with_user(self.user_accountant).action_create_invoice()
+            claims.filtered(lambda claim: claim.state != "paid").with_user(self.user_accountant).action_create_invoice()
 
     def test_credit_note_mode(self):
         self.van.warranty_manufacturer_id = self.other_maker
@@ -163,7 +167,7 @@ class TestReimbursement(ClaimCommon):
         with self.assertRefused("Set the warranty parts and labour recovery accounts"):
             claim.with_user(self.user_accountant).action_create_invoice()
 
-    def _remittance(self, rows, header=None):
+    def _remittance(self, rows, header=None, received=None):
         import base64
         import csv
         import io
@@ -177,6 +181,9 @@ class TestReimbursement(ClaimCommon):
         return self.env["warranty.remittance.import"].with_user(self.user_accountant).create({
             "manufacturer_id": self.manufacturer.id,
             "journal_id": bank.id,
+            "amount_received": received if received is not None else sum(
+                float(row[2]) for row in rows if len(row) > 2
+            ),
             "data": base64.b64encode(buffer.getvalue().encode()),
         })
 
@@ -201,7 +208,7 @@ class TestReimbursement(ClaimCommon):
         self.assertEqual(full.state, "paid")
         self.assertEqual((short.reimbursement_state, short.amount_open), ("partial", 30.0))
         payments = self.env["account.payment"].search([("memo", "=", "REM-2026-07")])
-        self.assertEqual(sum(payments.mapped("amount")), 430.0)
+        self.assertEqual(payments.mapped("amount"), [430.0], "one payment for the whole remittance")
 
     def test_remittance_with_a_bad_row_posts_nothing(self):
         claim = self._invoiced_claims(1)

@@ -10,3 +10,4 @@ from . import warranty_claim_monthly_report
 from . import warranty_part_requisition_refuse
 from . import warranty_claim_reject
 from . import warranty_repair_goodwill
+from . import warranty_claim_chargeback_dispute

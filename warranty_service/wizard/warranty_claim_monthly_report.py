@@ -80,10 +80,29 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
             ["manufacturer_id"], ["__count"],
         ))
         submitted = {
-            manufacturer: (count, claimed, accepted, rejected)
-            for manufacturer, count, claimed, accepted, rejected in Claim._read_group(
+            manufacturer: (count, claimed, accepted, rejected, rate)
+            for manufacturer, count, claimed, accepted, rejected, rate in Claim._read_group(
                 company + makers + [("submission_date", ">=", start), ("submission_date", "<=", end)],
-                ["manufacturer_id"], ["__count", "amount_claimed:sum", "amount_accepted:sum", "amount_rejected:sum"],
+                ["manufacturer_id"],
+                # The acceptance rate of the decided claims, weighted by their amounts (see _read_group_select)
+                ["__count", "amount_claimed:sum", "amount_accepted:sum", "amount_rejected:sum", "acceptance_rate:avg"],
+            )
+        }
+        # The claims paid in the month: their average delay, and the same weighted by what they were paid
+        paid = {
+            manufacturer: (days, weighted)
+            for manufacturer, days, weighted in Claim._read_group(
+                company + makers + [("date_paid", ">=", start), ("date_paid", "<=", end)],
+                ["manufacturer_id"], ["days_to_payment:avg", "days_to_payment_weighted:avg"],
+            )
+        }
+        # The audits' chargebacks dated in the month and not reversed
+        chargebacks = {
+            manufacturer: (count, amount)
+            for manufacturer, count, amount in self.env["warranty.claim.chargeback.line"]._read_group(
+                company + makers
+                + [("date", ">=", start), ("date", "<=", end), ("state", "in", ("posted", "disputed"))],
+                ["manufacturer_id"], ["__count", "amount:sum"],
             )
         }
         Register = self.env["warranty.defect.register"]
@@ -116,7 +135,7 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
             recalls[recall.manufacturer_id].append(recall)
 
         manufacturers = self.manufacturer_ids or (
-            self.env["res.partner"].union(*raised, *submitted, *defects, *rates, *recalls)
+            self.env["res.partner"].union(*raised, *submitted, *paid, *chargebacks, *defects, *rates, *recalls)
         )
         manufacturers = manufacturers.filtered(bool).sorted("name")
         if not manufacturers:
@@ -124,8 +143,15 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
                               period=self._get_period_label()))
         data = []
         for manufacturer in manufacturers:
-            count, claimed, accepted, rejected = submitted.get(manufacturer, (0, 0.0, 0.0, 0.0))
+            count, claimed, accepted, rejected, rate = submitted.get(manufacturer, (0, 0.0, 0.0, 0.0, None))
+            days, weighted = paid.get(manufacturer, (None, None))
+            chargeback_count, chargeback_amount = chargebacks.get(manufacturer, (0, 0.0))
             data.append({
+                "chargeback_count": chargeback_count,
+                "chargeback_amount": chargeback_amount,
+                "acceptance_rate": rate,
+                "days_to_payment": days,
+                "days_to_payment_weighted": weighted,
                 "manufacturer": manufacturer,
                 "claims_raised": raised.get(manufacturer, 0),
                 "claims_submitted": count,
@@ -146,7 +172,8 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
         percent = book.add_format({"num_format": "0.00"})
         sheets = {
             "claims": (_("Claims"), [_("Manufacturer"), _("Claims Raised"), _("Claims Submitted"), _("Claimed"),
-                                      _("Accepted"), _("Rejected")]),
+                                      _("Accepted"), _("Rejected"), _("Acceptance (%)"), _("Days to Payment"),
+                                      _("Days to Payment (weighted)"), _("Chargebacks"), _("Charged Back")]),
             "defects": (_("Defects"), [_("Manufacturer"), _("Defect Code"), _("Defect"), _("Failures")]),
             "rates": (_("Failure Rates"), [_("Manufacturer"), _("Model"), _("Failures"), _("Units in Service"),
                                            _("Failures per 100 Units")]),
@@ -158,7 +185,10 @@ class WarrantyClaimMonthlyReport(models.TransientModel):
             name = section["manufacturer"].name
             rows["claims"].append([(name, None), (section["claims_raised"], None), (section["claims_submitted"], None),
                                    (section["amount_claimed"], money), (section["amount_accepted"], money),
-                                   (section["amount_rejected"], money)])
+                                   (section["amount_rejected"], money),
+                                   *[(section[key] if section[key] is not None else "", percent)
+                                     for key in ("acceptance_rate", "days_to_payment", "days_to_payment_weighted")],
+                                   (section["chargeback_count"], None), (section["chargeback_amount"], money)])
             rows["defects"] += [[(name, None), (row["defect"].code or "", None), (row["defect"].name or "", None),
                                  (row["count"], None)] for row in section["defects"]]
             rows["rates"] += [[(name, None), (row["model"].name, None), (row["failures"], None), (row["units"], None),

@@ -1,4 +1,7 @@
-from odoo import _, api, fields, models
+from collections import defaultdict
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class WarrantyRemittanceImport(models.TransientModel):
@@ -9,14 +12,28 @@ class WarrantyRemittanceImport(models.TransientModel):
     _csv_columns = ["claim_number", "revision", "amount_paid", "payment_reference", "date"]
     _csv_label = "remittance"
 
+    settlement = fields.Selection(
+        [("bank", "Bank Receipt"), ("netting", "Credit on our Parts Payable")],
+        string="Received As", required=True, default="bank",
+        help="Bank Receipt: one payment in the bank journal, matched by the bank statement line.\n"
+        "Credit on our Parts Payable: the manufacturer nets the remittance against what we owe it for parts; "
+        "one netting entry moves the claims from its receivable to its payable.",
+    )
     journal_id = fields.Many2one(
-        "account.journal", string="Received In", required=True,
+        "account.journal", string="Received In",
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
     )
+    amount_received = fields.Monetary(
+        string="Received Total", currency_field="currency_id",
+        help="The total of the bank transfer (or of the credit): the file's lines must add up to it.",
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
     row_ids = fields.One2many("warranty.remittance.import.row", "wizard_id", string="Rows")
     error_count = fields.Integer(compute="_compute_totals")
     amount_total = fields.Float(string="Total Paid", compute="_compute_totals")
+    payment_id = fields.Many2one("account.payment", string="Payment", readonly=True)
+    move_id = fields.Many2one("account.move", string="Netting Entry", readonly=True)
 
     @api.depends("row_ids.status", "row_ids.amount_paid")
     def _compute_totals(self):
@@ -25,23 +42,75 @@ class WarrantyRemittanceImport(models.TransientModel):
             wizard.amount_total = sum(wizard.row_ids.mapped("amount_paid"))
 
     def action_apply(self):
-        """Register the payment against the claims' invoices: all rows or none."""
+        """One receipt for the whole remittance, reconciled with the lines of the claims it pays: all rows or none.
+
+        Each claim's own receivable line is credited with what the file says it was paid; a short pay within the
+        manufacturer's tolerance is written off to the short-pay account in the same entry (the claim is then
+        settled), above it the claim stays partially paid.
+        """
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
+            raise AccessError(_("Only a Warranty Accountant or Manager imports remittances."))
         self._check_rows_applicable()
-        amounts = {}
-        for row in self.row_ids:
-            amounts[row.invoice_id] = amounts.get(row.invoice_id, 0.0) + row.amount_paid
-        references = ", ".join(sorted(set(filter(None, self.row_ids.mapped("payment_reference")))))
-        payment_date = max(filter(None, self.row_ids.mapped("payment_date")), default=fields.Date.context_today(self))
-        # One payment per invoice, all with the remittance's reference: partial amounts stay exact
-        for invoice, amount in amounts.items():
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids,
-            ).create({
-                "journal_id": self.journal_id.id,
-                "amount": amount,
-                "payment_date": payment_date,
-                "communication": references or invoice.name,
-            })._create_payments()
+        currency = self.company_id.currency_id
+        if self.settlement == "bank" and not self.journal_id:
+            raise UserError(_("Select the bank journal the remittance was received in."))
+        if currency.compare_amounts(self.amount_received, 0.0) <= 0:
+            raise UserError(_("Enter the received total of the remittance (the amount of the bank transfer)."))
+        lines_total = currency.round(sum(self.row_ids.mapped("amount_paid")))
+        if currency.compare_amounts(lines_total, self.amount_received) != 0:
+            raise UserError(_(
+                "The remittance's lines add up to %(lines)s, not to the received total of %(received)s: nothing was "
+                "posted. Check the file or the amount received.",
+                lines=currency.format(lines_total), received=currency.format(self.amount_received),
+            ))
+        claims = self.row_ids.claim_id
+        # Each claim's own open receivable lines (a receivable line per claim on its invoices)
+        terms = self.env["account.move.line"].search([
+            ("warranty_claim_id", "in", claims.ids),
+            ("display_type", "=", "payment_term"),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "=", "out_invoice"),
+            ("reconciled", "=", False),
+        ], order="date_maturity, id")
+        terms_by_claim = defaultdict(lambda: self.env["account.move.line"])
+        for line in terms:
+            terms_by_claim[line.warranty_claim_id.id] |= line
+        maker = self.manufacturer_id
+        reference = ", ".join(sorted(set(filter(None, self.row_ids.mapped("payment_reference"))))) or self.filename
+        date = max(filter(None, self.row_ids.mapped("payment_date")), default=fields.Date.context_today(self))
+        line_vals, partial_claims, settled, short_total = self._prepare_remittance_lines(terms_by_claim, reference)
+        for account_id, (total, __) in settled.items():
+            total = currency.round(total)
+            line_vals.append({
+                "name": _("Remittance %(reference)s: claims settled in full", reference=reference or ""),
+                "account_id": account_id,
+                "partner_id": maker.id,
+                "balance": -total,
+                "amount_currency": -total,
+                "currency_id": currency.id,
+            })
+        if short_total:
+            account = self.company_id.warranty_short_pay_account_id
+            if not account:
+                raise UserError(_(
+                    "Some claims are paid short within %(maker)s's tolerance: set the short-pay write-off account in "
+                    "Warranty > Configuration > Settings first.", maker=maker.name,
+                ))
+            for vals in line_vals:
+                vals["account_id"] = vals["account_id"] or account.id
+        if self.settlement == "bank":
+            counterparts = self._create_remittance_payment(line_vals, reference, date)
+        else:
+            counterparts = self._create_netting_entry(line_vals, reference, date)
+        receivable_lines = counterparts.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        counterpart_by_claim = defaultdict(lambda: self.env["account.move.line"])
+        for line in receivable_lines.filtered("warranty_claim_id"):
+            counterpart_by_claim[line.warranty_claim_id.id] |= line
+        plan = [counterpart_by_claim[claim_id] | terms_by_claim[claim_id] for claim_id in partial_claims]
+        for line in receivable_lines.filtered(lambda line: not line.warranty_claim_id):
+            plan.append(line | settled[line.account_id.id][1])
+        # One batch: each claim's own lines with what pays them, whatever the other claims of a grouped invoice
+        self.env["account.move.line"]._reconcile_plan(plan)
         return {
             "type": "ir.actions.act_window",
             "res_model": "warranty.claim",
@@ -49,8 +118,111 @@ class WarrantyRemittanceImport(models.TransientModel):
             "view_mode": "list,form",
             # A fresh page: not stacked on whatever screen the import dialog was opened from
             "target": "main",
-            "domain": [("id", "in", self.row_ids.claim_id.ids)],
+            "domain": [("id", "in", claims.ids)],
         }
+
+    def _prepare_remittance_lines(self, terms_by_claim, reference):
+        """The credits of the remittance: (line values, claims paid partly, claims settled in full per receivable
+        account as {account id: [total, term lines]}, short pays written off)."""
+        # Claims settled in full (paid, or paid short within the tolerance) share one credit per receivable
+        # account, reconciled with all their lines at once: each line is matched by exactly what it owes. A claim
+        # paid partly gets a credit of its own, of exactly what it was paid. Thousands of claims are then a handful
+        # of journal items and one reconciliation, not thousands of them
+        currency = self.company_id.currency_id
+        maker = self.manufacturer_id
+        line_vals, partial_claims, short_total = [], [], 0.0
+        settled = defaultdict(lambda: [0.0, self.env["account.move.line"]])  # account id: [total, term lines]
+        for row in self.row_ids:
+            claim = row.claim_id
+            owed_lines = terms_by_claim[claim.id]
+            owed = currency.round(sum(owed_lines.mapped("amount_residual")))
+            if not owed_lines or currency.compare_amounts(row.amount_paid, owed) > 0:
+                raise UserError(_(
+                    "Claim %(number)s owes %(owed)s on its own invoice lines, the remittance pays %(amount)s.",
+                    number=claim.name, owed=currency.format(owed), amount=currency.format(row.amount_paid),
+                ))
+            short = currency.round(owed - row.amount_paid)
+            write_off = short if maker._is_warranty_short_pay_tolerated(short, owed, currency) else 0.0
+            if len(owed_lines.account_id) == 1 and currency.is_zero(owed - row.amount_paid - write_off):
+                group = settled[owed_lines.account_id.id]
+                group[0] += owed
+                group[1] |= owed_lines
+            else:
+                line_vals.append({
+                    "name": _("%(claim)s: remittance %(reference)s", claim=claim.name, reference=reference or ""),
+                    "account_id": owed_lines[0].account_id.id,
+                    "partner_id": maker.id,
+                    "balance": -row.amount_paid,
+                    "amount_currency": -row.amount_paid,
+                    "currency_id": currency.id,
+                    "warranty_claim_id": claim.id,
+                })
+                partial_claims.append(claim.id)
+            if write_off:
+                short_total += write_off
+                line_vals.append({
+                    "name": _("%(claim)s: paid short within tolerance", claim=claim.name),
+                    "account_id": False,  # set below, once the account is checked
+                    "partner_id": maker.id,
+                    "balance": write_off,
+                    "amount_currency": write_off,
+                    "currency_id": currency.id,
+                    "warranty_claim_id": claim.id,
+                })
+        return line_vals, partial_claims, settled, short_total
+
+    def _create_remittance_payment(self, line_vals, reference, date):
+        """One payment of the received total, with a receivable line per claim: the bank statement line matches it."""
+        currency = self.company_id.currency_id
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": self.manufacturer_id.id,
+            "journal_id": self.journal_id.id,
+            "company_id": self.company_id.id,
+            "amount": self.amount_received,
+            "date": date,
+            "memo": reference,
+            "invoice_ids": [Command.set(self.row_ids.claim_id.invoice_ids.filtered(
+                lambda move: move.move_type == "out_invoice" and move.state == "posted").ids)],
+        })
+        liquidity = {
+            "name": _("Remittance %(reference)s of %(maker)s",
+                      reference=reference or "", maker=self.manufacturer_id.name),
+            "account_id": payment.outstanding_account_id.id,
+            "partner_id": self.manufacturer_id.id,
+            "balance": self.amount_received,
+            "amount_currency": self.amount_received,
+            "currency_id": currency.id,
+            "date_maturity": date,
+        }
+        # An entry without taxes nor payment terms: core's invoice synchronisation (taxes, terms) has nothing to
+        # do on it and would go through its thousands of lines one by one (as core's payments skip it)
+        payment.with_context(skip_invoice_sync=True)._generate_journal_entry(
+            line_ids=[Command.create(vals) for vals in [liquidity, *line_vals]],
+        )
+        payment.action_post()
+        self.payment_id = payment
+        return payment.move_id.line_ids
+
+    def _create_netting_entry(self, line_vals, reference, date):
+        """The manufacturer credited our parts payable: its payable is debited with the total, each claim credited."""
+        maker = self.manufacturer_id.with_company(self.company_id)
+        payable = {
+            "name": _("Remittance %(reference)s netted against parts payable", reference=reference or ""),
+            "account_id": maker.property_account_payable_id.id,
+            "partner_id": maker.id,
+            "balance": self.amount_received,
+        }
+        for vals in line_vals:
+            vals.pop("amount_currency", None)
+            vals.pop("currency_id", None)
+        claims = self.row_ids.claim_id.with_context(warranty_entry_date=date, skip_invoice_sync=True)
+        move = claims._post_warranty_entry(
+            "netting", _("Remittance %(reference)s", reference=reference or ""), [payable, *line_vals],
+        )
+        self.move_id = move
+        return move.line_ids
 
     def _check_row(self, row, vals, claim, seen):
         vals["payment_reference"] = (row.get("payment_reference") or "").strip()
@@ -64,7 +236,7 @@ class WarrantyRemittanceImport(models.TransientModel):
         if revision != claim.revision:
             return _("Claim %(number)s is at revision %(current)s, the remittance pays revision %(revision)s.",
                      number=claim.name, current=claim.revision, revision=revision)
-        # After a resubmission a claim may have several invoices: pay the oldest one still open
+        # After a resubmission a claim may have several invoices: shown is the oldest one still open
         invoice = claim.invoice_ids.filtered(
             lambda m: m.state == "posted" and m.move_type == "out_invoice"
             and not m.currency_id.is_zero(m.amount_residual)

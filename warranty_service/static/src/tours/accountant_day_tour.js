@@ -69,6 +69,7 @@ registry.category("web_tour.tours").add("warranty_service_accountant_day_tour", 
         { content: "Pick the manufacturer", trigger: ".ui-autocomplete a:contains('Office Motors')", run: "click" },
         { content: "Where the money came in", trigger: ".modal div[name='journal_id'] input", run: "edit Office Bank" },
         { content: "Pick the bank", trigger: ".ui-autocomplete a:contains('Office Bank')", run: "click" },
+        { content: "The received total", trigger: ".modal div[name='amount_received'] input", run: "edit 300.00" },
         {
             content: "Load the remittance file",
             trigger: ".modal div[name='data']",

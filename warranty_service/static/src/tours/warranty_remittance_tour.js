@@ -18,6 +18,7 @@ registry.category("web_tour.tours").add("warranty_service_remittance_tour", {
         { content: "Pick the manufacturer", trigger: ".ui-autocomplete a:contains('Remit Motors')", run: "click" },
         { content: "Where the money came in", trigger: ".modal div[name='journal_id'] input", run: "edit Tour Bank" },
         { content: "Pick the bank", trigger: ".ui-autocomplete a:contains('Tour Bank')", run: "click" },
+        { content: "The received total", trigger: ".modal div[name='amount_received'] input", run: "edit 150.00" },
         {
             content: "Load the remittance file",
             trigger: ".modal div[name='data']",
