@@ -1195,7 +1195,8 @@ class RepairOrder(models.Model):
                 )
             lines = [
                 Command.create({
-                    "name": _(
+                    # env._: the caller's language is not found from inside a comprehension
+                    "name": self.env._(
                         "%(repair)s - %(job)s (%(pay_type)s)",
                         repair=repair.name, job=job.display_name, pay_type=job._get_pay_type_label(),
                     ),

@@ -158,9 +158,13 @@ class ResCompany(models.Model):
             ("reversal_move_ids", "=", False), ("reversed_entry_id", "=", False),
         ])
         if previous:
+            # env._ below: the language is not found from inside a comprehension
             reversals = previous._reverse_moves(
-                [{"date": date, "ref": _("Reversal of %(entry)s", entry=move.name), "warranty_entry_kind": "allowance"}
-                 for move in previous],
+                [{
+                    "date": date,
+                    "ref": self.env._("Reversal of %(entry)s", entry=move.name),
+                    "warranty_entry_kind": "allowance",
+                } for move in previous],
             )
             reversals.action_post()
         Claim.search([("company_id", "=", self.id), ("amount_allowance", "!=", 0)]).write({"amount_allowance": 0.0})

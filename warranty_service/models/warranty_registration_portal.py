@@ -16,7 +16,7 @@ class WarrantyRegistration(models.Model):
         self.ensure_one()
         return f"Warranty Certificate - {self.lot_id.name}"
 
-    complaint_count = fields.Integer(string="Complaint Count", compute="_compute_complaint_count")
+    complaint_count = fields.Integer(compute="_compute_complaint_count")
 
     def _compute_complaint_count(self):
         # sudo: counted for every reader of the registration; the button shows to the complaint handlers only
