@@ -36,7 +36,9 @@ class TestAccountingSetup(TransactionCase):
             self.assertTrue(account, f"{field} set up by the chart loading")
             self.assertEqual(account.company_ids, company)
             self.assertEqual(account.account_type, expected_types[field])
-        self.assertEqual(len(set(company[field] for field in ACCOUNT_FIELDS)), len(ACCOUNT_FIELDS), "one account per purpose")
+        self.assertEqual(
+            len(set(company[field] for field in ACCOUNT_FIELDS)), len(ACCOUNT_FIELDS), "one account per purpose"
+        )
         self.assertEqual(company.warranty_parts_account_id.code, "451000", "numbered in the chart's income range")
         self.assertEqual(company.warranty_parts_account_id.name, "Warranty parts recovery")
         self.assertEqual(company.warranty_writeoff_account_id.code, "649000")
