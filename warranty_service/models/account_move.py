@@ -68,7 +68,9 @@ class AccountMove(models.Model):
 
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()
-        self.warranty_claim_ids._sync_paid_state()
+        # A reconciliation syncs the claims of all its lines once at its end (account.move.line._reconcile_plan)
+        if not self.env.context.get("warranty_defer_paid_sync"):
+            self.warranty_claim_ids._sync_paid_state()
         return result
 
     def button_draft(self):

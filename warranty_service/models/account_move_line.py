@@ -2,6 +2,11 @@ from odoo import api, fields, models
 from odoo.tools import frozendict
 
 
+def _plan_in_env(plan, env):
+    """The reconciliation plan (recordsets, or lists of them, nested) with its records in ``env``."""
+    return [item.with_env(env) if isinstance(item, models.BaseModel) else _plan_in_env(item, env) for item in plan]
+
+
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
@@ -32,7 +37,13 @@ class AccountMoveLine(models.Model):
     def _reconcile_plan(self, reconciliation_plan):
         # What a claim was paid follows the lines reconciled: a claim is paid when its own lines are, whatever the
         # rest of a grouped invoice
-        result = super()._reconcile_plan(reconciliation_plan)
+        if self.env.context.get("warranty_defer_paid_sync"):
+            # Within a plan being reconciled (core reconciles exchange differences through here again)
+            return super()._reconcile_plan(reconciliation_plan)
+        # Core calls the invoices' paid hook once per batch of the plan, and each call had every claim of the
+        # invoices computed again: the claims follow once, when the whole plan is reconciled (below)
+        deferred = self.with_context(warranty_defer_paid_sync=True)
+        result = super(AccountMoveLine, deferred)._reconcile_plan(_plan_in_env(reconciliation_plan, deferred.env))
         lines = self.browse()
         stack = list(reconciliation_plan)
         while stack:

@@ -36,15 +36,14 @@ class WarrantyClaimImport(models.TransientModel):
             row.claim_line_id.write(
                 {"amount_accepted": row.accepted_amount, "rejection_code": row.rejection_code or False}
             )
+        # Each claim's first reference in the file, in one pass over the rows: looking it up among all the rows
+        # for every claim cost a file of 10,000 lines 50 million comparisons
+        references = {}
+        for row in self.row_ids:
+            if row.manufacturer_reference:
+                references.setdefault(row.claim_id.id, row.manufacturer_reference)
         for claim in claims:
-            reference = next(
-                (
-                    row.manufacturer_reference
-                    for row in self.row_ids
-                    if row.claim_id == claim and row.manufacturer_reference
-                ),
-                False,
-            )
+            reference = references.get(claim.id)
             if reference:
                 claim.manufacturer_reference = reference
             if all(line.decision == "rejected" for line in claim.line_ids):
