@@ -1126,20 +1126,16 @@ class RepairOrder(models.Model):
                 )
             repair.job_ids._check_goodwill_approved()
             for job in repair.job_ids.filtered(lambda j: j.pay_type in ("warranty", "extension")):
-                missing = []
-                if not job.defect_code_ids:
-                    missing.append(_("a defect code"))
-                if not (job.cause or "").strip():
-                    missing.append(_("the cause"))
-                if not job.causal_part_id:
-                    missing.append(_("the causal part"))
+                missing = self._get_missing_diagnosis(
+                    job.defect_code_ids, job.cause, _("the cause"), job.causal_part_id,
+                )
                 if missing:
                     raise UserError(
                         _(
                             "Job %(job)s is claimed from the manufacturer: record %(missing)s before completing the "
                             "repair, so the claim can be made.",
                             job=job.display_name,
-                            missing=", ".join(missing),
+                            missing=missing,
                         )
                     )
 
@@ -1231,22 +1227,29 @@ class RepairOrder(models.Model):
 
     def _check_diagnosis_complete(self):
         for repair in self.filtered(lambda r: r.warranty_coverage == "manufacturer" and not r.job_ids):
-            missing = []
-            if not repair.defect_code_ids:
-                missing.append(_("a defect code"))
-            if not (repair.failure_cause or "").strip():
-                missing.append(_("the failure cause"))
-            if not repair.causal_part_id:
-                missing.append(_("the causal part"))
+            missing = self._get_missing_diagnosis(
+                repair.defect_code_ids, repair.failure_cause, _("the failure cause"), repair.causal_part_id,
+            )
             if missing:
                 raise UserError(
                     _(
                         "Repair %(repair)s is covered by the manufacturer's warranty: record %(missing)s "
                         "before completing it, so the claim to the manufacturer can be made.",
                         repair=repair.name,
-                        missing=", ".join(missing),
+                        missing=missing,
                     )
                 )
+
+    def _get_missing_diagnosis(self, defect_codes, cause, cause_label, causal_part):
+        """What a claimed repair (or job) still lacks for the manufacturer's claim, as words to show, or ''."""
+        missing = []
+        if not defect_codes:
+            missing.append(_("a defect code"))
+        if not (cause or "").strip():
+            missing.append(cause_label)
+        if not causal_part:
+            missing.append(_("the causal part"))
+        return ", ".join(missing)
 
     def _is_unit_in_stock(self):
         """Whether the repaired serial stands in one of the company's internal locations (dealer's stock)."""
