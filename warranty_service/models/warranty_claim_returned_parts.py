@@ -21,6 +21,21 @@ class WarrantyClaim(models.Model):
 
     _inherit = "warranty.claim"
 
+    return_picking_id = fields.Many2one(
+        "stock.picking",
+        string="Returned Parts",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The parts set aside in the warranty returns.",
+    )
+    manufacturer_return_picking_id = fields.Many2one(
+        "stock.picking",
+        string="Shipment to Manufacturer",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
     has_parts_to_ship = fields.Boolean(
         compute="_compute_has_parts_to_ship", help="Parts of this claim wait in the warranty returns.",
     )
