@@ -127,18 +127,8 @@ class RepairOrder(models.Model):
                     }
                 )
             )
-        repair_date = self.env["warranty.claim"]._get_repair_date(self)
         vals = {
-            "manufacturer_id": manufacturer.id,
-            "company_id": self.company_id.id,
-            "repair_id": self.id,
-            "registration_id": self.warranty_registration_id.id,
-            "lot_id": self.lot_id.id,
-            "product_id": self.product_id.id,
-            "partner_id": self.partner_id.id,
-            "failure_date": fields.Datetime.context_timestamp(self, self.schedule_date).date(),
-            "repair_date": repair_date,
-            "odometer_km": self.odometer_km,
+            **self._prepare_claim_unit_vals(manufacturer),
             "defect_code_ids": [Command.set(self.defect_code_ids.ids)],
             "causal_part_id": self.causal_part_id.id,
             "failure_cause": self.failure_cause,
@@ -210,6 +200,20 @@ class RepairOrder(models.Model):
         )
         causal_part = diagnosed.causal_part_id[:1] or recalls[:1].part_ids[:1].product_id
         return {
+            **self._prepare_claim_unit_vals(manufacturer),
+            "defect_code_ids": [Command.set((jobs.defect_code_ids | recalls.defect_code_id).ids)],
+            "causal_part_id": causal_part.id,
+            "failure_cause": "\n\n".join(
+                f"{job.display_name} ({job._get_pay_type_label()})\n{job._get_3c_text()}" for job in jobs
+            ),
+            "recall_id": recalls[:1].id,
+            "line_ids": lines,
+        }
+
+    def _prepare_claim_unit_vals(self, manufacturer):
+        """What every claim of this repair says of the unit and the visit, whatever its lines."""
+        self.ensure_one()
+        return {
             "manufacturer_id": manufacturer.id,
             "company_id": self.company_id.id,
             "repair_id": self.id,
@@ -220,13 +224,6 @@ class RepairOrder(models.Model):
             "failure_date": fields.Datetime.context_timestamp(self, self.schedule_date).date(),
             "repair_date": self.env["warranty.claim"]._get_repair_date(self),
             "odometer_km": self.odometer_km,
-            "defect_code_ids": [Command.set((jobs.defect_code_ids | recalls.defect_code_id).ids)],
-            "causal_part_id": causal_part.id,
-            "failure_cause": "\n\n".join(
-                f"{job.display_name} ({job._get_pay_type_label()})\n{job._get_3c_text()}" for job in jobs
-            ),
-            "recall_id": recalls[:1].id,
-            "line_ids": lines,
         }
 
     def _get_warranty_manager(self):

@@ -14,7 +14,7 @@ from . import test_reimbursement
 from . import test_defect_register
 from . import test_quality_alert
 from . import test_recall
-from . import test_tour
+from . import test_tour_documents
 from . import test_reimbursement_tour
 from . import test_claim_monthly_report
 from . import test_query_budgets
@@ -24,8 +24,8 @@ from . import test_integrity_units
 from . import test_multi_company
 from . import test_integrity_requisition
 from . import test_integrity_links
-from . import test_tour_floor
-from . import test_tour_office
+from . import test_tour_workshop_parts_day
+from . import test_tour_manager_accountant_day
 from . import test_repair_goodwill
 from . import test_complaint
 from . import test_portal

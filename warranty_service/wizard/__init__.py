@@ -1,4 +1,5 @@
 from . import warranty_csv_import_mixin
+from . import warranty_claim_wizard_mixin
 from . import warranty_claim_export
 from . import warranty_claim_import
 from . import warranty_remittance_import

@@ -3,16 +3,9 @@ from odoo import fields, models
 
 class WarrantyClaimRebill(models.TransientModel):
     _name = "warranty.claim.rebill"
+    _inherit = "warranty.claim.wizard.mixin"
     _description = "Re-bill a Rejected Claim to the Customer"
 
-    claim_ids = fields.Many2many(
-        "warranty.claim",
-        string="Claims",
-        required=True,
-        default=lambda self: (
-            self.env.context.get("active_ids") if self.env.context.get("active_model") == "warranty.claim" else []
-        ),
-    )
     reason = fields.Text(
         required=True,
         help="Why the customer pays what the manufacturer rejected (e.g. misuse found at inspection). "
@@ -20,4 +13,5 @@ class WarrantyClaimRebill(models.TransientModel):
     )
 
     def action_confirm(self):
+        """Invoice the customer what the manufacturer rejected (the claim's action checks rights and status)."""
         return self.claim_ids.action_rebill_customer(self.reason)

@@ -5,16 +5,9 @@ class WarrantyClaimReject(models.TransientModel):
     """Ask for the manufacturer's reason before rejecting, as core's cancel/refuse wizards do."""
 
     _name = "warranty.claim.reject"
+    _inherit = "warranty.claim.wizard.mixin"
     _description = "Reject a Warranty Claim"
 
-    claim_ids = fields.Many2many(
-        "warranty.claim",
-        string="Claims",
-        required=True,
-        default=lambda self: (
-            self.env.context.get("active_ids") if self.env.context.get("active_model") == "warranty.claim" else []
-        ),
-    )
     reason = fields.Text(
         string="Manufacturer's Reason",
         required=True,
