@@ -6,7 +6,7 @@ from odoo.tools import float_compare
 class RepairOrder(models.Model):
     """Recall and service campaign work done on the unit."""
 
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     # Recall campaigns: whatever brought the unit in, its open campaigns are shown and can be done
     recall_line_ids = fields.One2many(related="lot_id.warranty_recall_line_ids", string="Open Recall Campaigns")

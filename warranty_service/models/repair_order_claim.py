@@ -8,7 +8,7 @@ from odoo.tools import SQL
 class RepairOrder(models.Model):
     """The manufacturer's warranty claim for the repair."""
 
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     # The manufacturer's claim for this repair
     claim_ids = fields.One2many("warranty.claim", "repair_id", string="Warranty Claims")

@@ -8,7 +8,7 @@ EXPERTISE_STATE_FIELDS = {"expertise_state", "expertise_date_sent", "expertise_d
 class RepairOrder(models.Model):
     """The independent examination of a sample when the customer disputes the verdict."""
 
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     # Independent examination, when the customer disputes the verdict
     expertise_state = fields.Selection(

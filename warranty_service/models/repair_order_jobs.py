@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class RepairOrder(models.Model):
     """The visit's jobs, each paid by whoever owes it, and the dealer's own costs."""
 
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     # Jobs: one visit, several complaints, each paid by whoever owes it (a repair without jobs has one coverage)
     job_ids = fields.One2many("warranty.repair.job", "repair_id", string="Jobs", copy=False)

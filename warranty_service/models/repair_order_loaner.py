@@ -10,7 +10,7 @@ LOANER_ACTION_FIELDS = {"loaner_date_out", "loaner_date_in", "loaner_state"}
 class RepairOrder(models.Model):
     """The substitute unit lent to the customer while the repair lasts."""
 
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     # Loaner: a substitute unit lent to the customer while the repair lasts
     loaner_lot_id = fields.Many2one(

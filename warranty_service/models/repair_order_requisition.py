@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 class RepairOrder(models.Model):
     """The parts the workshop asks from the parts department."""
 
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     # Parts asked from the parts department for this repair
     requisition_ids = fields.One2many("warranty.part.requisition", "repair_id", string="Part Requisitions")

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class RepairOrder(models.Model):
     """Transport of the unit between the customer and the workshop, and every service transfer."""
 
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     # Transport of the unit, and every service transfer of this repair
     service_picking_ids = fields.One2many("stock.picking", "warranty_repair_id", string="Service Transfers")

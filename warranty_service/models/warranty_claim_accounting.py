@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 class WarrantyClaim(models.Model):
     """The claims accounting (accrual at submission, write-off, re-billing, allowance, chargebacks)."""
 
-    _inherit = "warranty.claim"
+    _inherit = "warranty.claim"  # pylint: disable=consider-merging-classes-inherited
 
     # Claims accounting: booked as owed at submission, cleared by the invoice and the write-off
     is_accrued = fields.Boolean(

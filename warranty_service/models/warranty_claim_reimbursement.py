@@ -8,7 +8,7 @@ from odoo.tools import SQL
 class WarrantyClaim(models.Model):
     """The manufacturer's invoice for an accepted claim, and what was paid of it."""
 
-    _inherit = "warranty.claim"
+    _inherit = "warranty.claim"  # pylint: disable=consider-merging-classes-inherited
 
     # Reimbursement
     invoice_ids = fields.Many2many(

@@ -19,7 +19,7 @@ class WarrantyClaim(models.Model):
     that very package; a line's status follows its transfers.
     """
 
-    _inherit = "warranty.claim"
+    _inherit = "warranty.claim"  # pylint: disable=consider-merging-classes-inherited
 
     return_picking_id = fields.Many2one(
         "stock.picking",
