@@ -7,7 +7,7 @@ from lxml import etree
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-# The columns of the export, in order; the README documents them
+# The columns of the export, in order; docs/admin.md documents them
 EXPORT_COLUMNS = [
     "claim_number", "revision", "line_ref", "line_type", "product_code", "description", "quantity",
     "price_unit", "amount_claimed", "return_required", "part_tag", "serial", "unit", "odometer_km",

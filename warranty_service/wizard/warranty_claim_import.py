@@ -8,7 +8,7 @@ class WarrantyClaimImport(models.TransientModel):
     _name = "warranty.claim.import"
     _inherit = "warranty.csv.import.mixin"
     _description = "Import a Manufacturer's Decision File"
-    # The columns the manufacturer's decision file must have; the README documents them
+    # The columns the manufacturer's decision file must have; docs/admin.md documents them
     _csv_columns = [
         "claim_number",
         "revision",

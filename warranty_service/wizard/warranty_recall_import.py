@@ -9,7 +9,7 @@ class WarrantyRecallImport(models.TransientModel):
     _inherit = "warranty.csv.import.mixin"
     _description = "Import the Affected Serials of a Recall Campaign"
     # The manufacturer's list of affected units: a serial per row, optionally the product's
-    # internal reference when the same serial exists for several products; the README documents it
+    # internal reference when the same serial exists for several products; docs/admin.md documents it
     _csv_columns = ["serial"]
     _csv_label = "serial list"
 

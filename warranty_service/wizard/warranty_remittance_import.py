@@ -8,7 +8,7 @@ class WarrantyRemittanceImport(models.TransientModel):
     _name = "warranty.remittance.import"
     _inherit = "warranty.csv.import.mixin"
     _description = "Import a Manufacturer's Remittance"
-    # The columns of the manufacturer's remittance file; the README documents them
+    # The columns of the manufacturer's remittance file; docs/admin.md documents them
     _csv_columns = ["claim_number", "revision", "amount_paid", "payment_reference", "date"]
     _csv_label = "remittance"
 
