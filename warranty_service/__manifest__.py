@@ -52,6 +52,9 @@
         "data/warranty_month_end_data.xml",
         "views/warranty_claim_chargeback_views.xml",
         "security/warranty_month_end_security.xml",
+        "security/warranty_coverage_security.xml",
+        "views/warranty_coverage_component_views.xml",
+        "views/warranty_registration_component_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

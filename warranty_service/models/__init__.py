@@ -2,6 +2,9 @@ from . import ir_sequence
 from . import product_template
 from . import res_partner
 from . import warranty_registration
+from . import warranty_coverage_component
+from . import warranty_registration_component
+from . import warranty_registration_coverage
 from . import stock_lot
 from . import stock_move
 from . import stock_scrap
