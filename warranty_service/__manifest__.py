@@ -55,6 +55,8 @@
         "security/warranty_coverage_security.xml",
         "views/warranty_coverage_component_views.xml",
         "views/warranty_registration_component_views.xml",
+        "views/warranty_usage_reading_views.xml",
+        "views/repair_order_usage_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

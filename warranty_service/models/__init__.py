@@ -5,6 +5,7 @@ from . import warranty_registration
 from . import warranty_coverage_component
 from . import warranty_registration_component
 from . import warranty_registration_coverage
+from . import warranty_usage_reading
 from . import stock_lot
 from . import stock_move
 from . import stock_scrap
@@ -16,6 +17,7 @@ from . import warranty_defect_code
 from . import warranty_labor_operation
 from . import warranty_repair_labor
 from . import repair_order
+from . import repair_order_usage
 from . import warranty_part_requisition
 from . import warranty_part_requisition_line
 from . import purchase_order

@@ -51,6 +51,11 @@ class WarrantyCoverageComponent(models.Model):
     months = fields.Integer(help="Months from delivery. 0 means no time limit.")
     limit_km = fields.Integer(string="Limit (km)", help="Odometer reading it ends at. 0 means no limit.")
     limit_hours = fields.Integer(string="Limit (hours)", help="Engine hours it ends at. 0 means no limit.")
+    broken_meter_hours_per_day = fields.Float(
+        string="Hours per Day if Meter Broken", digits=(16, 1),
+        help="When the hour meter is broken, the engine hours are estimated as this many hours per calendar "
+        "day since delivery (e.g. 12). 0: a broken meter gets no estimate.",
+    )
     # What it covers: nothing listed means everything
     covered_categ_ids = fields.Many2many(
         "product.category", "warranty_coverage_component_categ_rel", "component_id", "categ_id",
@@ -77,8 +82,10 @@ class WarrantyCoverageComponent(models.Model):
         (
             "limits_positive",
             "CHECK(months >= 0 AND limit_km >= 0 AND limit_hours >= 0 AND later_owner_months >= 0 "
-            "AND later_owner_limit_km >= 0 AND later_owner_limit_hours >= 0)",
-            "A coverage component's limits cannot be negative: enter 0 for no limit.",
+            "AND later_owner_limit_km >= 0 AND later_owner_limit_hours >= 0 AND broken_meter_hours_per_day >= 0 "
+            "AND broken_meter_hours_per_day <= 24)",
+            "A coverage component's limits cannot be negative (enter 0 for no limit), nor its hours per day "
+            "above 24.",
         ),
         (
             "scope_set",
@@ -94,7 +101,7 @@ class WarrantyCoverageComponent(models.Model):
 
     @api.constrains(
         "months", "limit_km", "limit_hours", "later_owner_months", "later_owner_limit_km", "later_owner_limit_hours",
-        "product_tmpl_id", "product_categ_id", "manufacturer_id",
+        "broken_meter_hours_per_day", "product_tmpl_id", "product_categ_id", "manufacturer_id",
     )
     def _check_limits(self):
         # The SQL constraints say the same, raised before the flush with the component's name
@@ -104,6 +111,11 @@ class WarrantyCoverageComponent(models.Model):
             if any(limit < 0 for limit in limits):
                 raise ValidationError(_(
                     "The limits of coverage component %(component)s cannot be negative: enter 0 for no limit.",
+                    component=component.display_name,
+                ))
+            if not 0 <= component.broken_meter_hours_per_day <= 24:
+                raise ValidationError(_(
+                    "The hours per day of coverage component %(component)s must be between 0 and 24.",
                     component=component.display_name,
                 ))
             if not (component.months or component.limit_km or component.limit_hours):

@@ -33,6 +33,10 @@ class WarrantyRegistrationComponent(models.Model):
     months = fields.Integer(help="Months from the warranty start. 0 means no time limit.")
     limit_km = fields.Integer(string="Limit (km)", help="0 means no limit.")
     limit_hours = fields.Integer(string="Limit (hours)", help="0 means no limit.")
+    broken_meter_hours_per_day = fields.Float(
+        string="Hours per Day if Meter Broken", digits=(16, 1),
+        help="Engine hours counted per calendar day since the start when the hour meter is broken.",
+    )
     date_start = fields.Date(
         string="Start", compute="_compute_date_start", store=True, readonly=False, precompute=True, required=True,
     )

@@ -28,7 +28,8 @@ class WarrantyRegistration(models.Model):
 
     @api.depends(
         "component_line_ids.date_start", "component_line_ids.date_end", "component_line_ids.limit_km",
-        "component_line_ids.limit_hours", "component_line_ids.component_id.code",
+        "component_line_ids.limit_hours", "component_line_ids.broken_meter_hours_per_day",
+        "component_line_ids.component_id.code",
         "component_line_ids.component_id.kind",
     )
     def _compute_component_data(self):
@@ -41,6 +42,7 @@ class WarrantyRegistration(models.Model):
                     "date_end": fields.Date.to_string(line.date_end) if line.date_end else False,
                     "limit_km": line.limit_km,
                     "limit_hours": line.limit_hours,
+                    "hours_per_day": line.broken_meter_hours_per_day,
                 }
                 for line in registration.component_line_ids.sorted(lambda line: (line.sequence, line.id))
             ] or False
@@ -74,6 +76,7 @@ class WarrantyRegistration(models.Model):
                         "months": component.months,
                         "limit_km": component.limit_km,
                         "limit_hours": component.limit_hours,
+                        "broken_meter_hours_per_day": component.broken_meter_hours_per_day,
                     })
         # sudo: as the registration itself, created for whoever validates the delivery
         return self.env["warranty.registration.component"].sudo().create(vals_list)
@@ -122,23 +125,30 @@ class WarrantyRegistration(models.Model):
             raise UserError(_("The hour meter reading cannot be negative."))
         return value
 
-    def _get_component_verdicts(self, day, mileage, hours):
-        """The verdict of each component of the registration (from its summary: no query)."""
+    def _get_component_verdicts(self, day, mileage, hours, meter_broken=False):
+        """The verdict of each component of the registration (from its summary: no query).
+
+        ``meter_broken``: the hour meter does not work; a component with hours per day estimates them.
+        """
         self.ensure_one()
         kinds = dict(self.env["warranty.coverage.component"]._fields["kind"]._description_selection(self.env))
         verdicts = []
         for data in self.component_data or []:
             label = _("%(kind)s (%(code)s)", kind=kinds.get(data["kind"], data["kind"]), code=data["code"])
-            covered, reason = self._component_verdict(data, label, day, mileage, hours)
+            covered, reason = self._component_verdict(data, label, day, mileage, hours, meter_broken=meter_broken)
             verdicts.append({
                 "code": data["code"], "kind": data["kind"], "covered": covered, "date_end": data["date_end"],
                 "limit_km": data["limit_km"], "limit_hours": data["limit_hours"], "reason": reason,
             })
         return verdicts
 
-    def _component_verdict(self, data, label, day, mileage, hours):
+    def _component_verdict(self, data, label, day, mileage, hours, meter_broken=False):
         """(covered, reason) of one component's summary at ``day``, ``mileage`` km and ``hours``."""
         start = fields.Date.to_date(data["date_start"])
+        per_day = data.get("hours_per_day") or 0.0
+        if meter_broken and per_day and day >= start:
+            # The programme's rule for a broken hour meter: so many hours per calendar day since delivery
+            hours = per_day * ((day - start).days + 1)
         end = fields.Date.to_date(data["date_end"]) if data["date_end"] else False
         if self.is_void:
             return False, _("%(component)s: registration %(name)s is void.", component=label, name=self.name)
@@ -153,6 +163,13 @@ class WarrantyRegistration(models.Model):
             return False, _(
                 "%(component)s: the unit has run %(mileage)s km, over its limit of %(limit)s km.",
                 component=label, mileage=int(mileage), limit=data["limit_km"],
+            )
+        if data["limit_hours"] and hours > data["limit_hours"] and meter_broken and per_day:
+            return False, _(
+                "%(component)s: the hour meter is broken and %(per_day)s hours a day since %(start)s make "
+                "%(hours)s engine hours, over its limit of %(limit)s hours.",
+                component=label, per_day=per_day, start=format_date(self.env, start), hours=round(hours, 1),
+                limit=data["limit_hours"],
             )
         if data["limit_hours"] and hours > data["limit_hours"]:
             return False, _(

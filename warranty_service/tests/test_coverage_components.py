@@ -157,8 +157,10 @@ class TestCoverageComponents(CoverageComponentsCommon):
     def test_bad_components_refused(self):
         Component = self.env["warranty.coverage.component"].with_user(self.user_manager)
         base = {"name": "Battery", "code": "BAT", "kind": "traction_battery", "manufacturer_id": self.manufacturer.id}
-        with self.assertRefused("limits cannot be negative: enter 0 for no limit"):
+        with self.assertRefused("limits cannot be negative"):
             Component.create({**base, "months": 96, "limit_hours": -5})
+        with self.assertRefused("nor its hours per day above 24"):
+            Component.create({**base, "months": 96, "broken_meter_hours_per_day": 25})
         with self.assertRefused("needs at least one limit: months, kilometres or engine hours"):
             Component.create(base)
         with self.assertRefused("applies to a product, a product category or a manufacturer: set at least one"):
