@@ -57,6 +57,7 @@
         "views/warranty_registration_component_views.xml",
         "views/warranty_usage_reading_views.xml",
         "views/repair_order_usage_views.xml",
+        "views/warranty_repair_job_coverage_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

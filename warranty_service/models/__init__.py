@@ -35,6 +35,7 @@ from . import warranty_complaint
 from . import warranty_registration_portal
 from . import repair_order_complaint
 from . import warranty_repair_job
+from . import warranty_repair_job_coverage
 from . import warranty_repair_sublet
 from . import account_chart_template
 from . import warranty_claim_chargeback

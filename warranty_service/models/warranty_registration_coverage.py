@@ -36,6 +36,7 @@ class WarrantyRegistration(models.Model):
         for registration in self:
             registration.component_data = [
                 {
+                    "component_id": line.component_id.id,
                     "code": line.component_id.code,
                     "kind": line.component_id.kind,
                     "date_start": fields.Date.to_string(line.date_start),

@@ -37,3 +37,4 @@ from . import test_partial_serial
 from . import test_month_end
 from . import test_coverage_components
 from . import test_usage_readings
+from . import test_job_coverage
