@@ -54,10 +54,12 @@
         "security/warranty_month_end_security.xml",
         "security/warranty_coverage_security.xml",
         "views/warranty_coverage_component_views.xml",
+        "views/warranty_registration_transfer_views.xml",
         "views/warranty_registration_component_views.xml",
         "views/warranty_usage_reading_views.xml",
         "views/repair_order_usage_views.xml",
         "views/warranty_repair_job_coverage_views.xml",
+        "report/warranty_certificate_components.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

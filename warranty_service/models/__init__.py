@@ -6,6 +6,7 @@ from . import warranty_coverage_component
 from . import warranty_registration_component
 from . import warranty_registration_coverage
 from . import warranty_usage_reading
+from . import warranty_registration_transfer
 from . import stock_lot
 from . import stock_move
 from . import stock_scrap

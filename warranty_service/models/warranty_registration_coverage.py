@@ -19,6 +19,10 @@ class WarrantyRegistration(models.Model):
         "warranty.registration.component", "registration_id", string="Coverage Components",
         help="The components of the manufacturer's programme this unit got at delivery, with their limits.",
     )
+    transfer_ids = fields.One2many(
+        "warranty.registration.transfer", "registration_id", string="Ownership Transfers",
+        help="The unit's later owners: the warranty followed it at the programme's terms for them.",
+    )
     # The components as the coverage check reads them, in the registration's own row: the check by serial
     # answers in one query with components too (no read of the lines)
     component_data = fields.Json(

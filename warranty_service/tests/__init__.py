@@ -38,3 +38,5 @@ from . import test_month_end
 from . import test_coverage_components
 from . import test_usage_readings
 from . import test_job_coverage
+from . import test_registration_transfer
+from . import test_certificate_components
