@@ -399,15 +399,58 @@ def scenario_fill(args, sizes):
                    LATERAL (SELECT %(today)s::date - (lot.id %% 2190)::int AS d) start
              WHERE lot.name LIKE 'BULK-%%'
         """, {"maker": f["manufacturer"].id, "company": company, "partner": f["customer"].id, "today": today})
+        fill_components(env, f)
         fill_repairs(env, f, repairs)
         cr.commit()
     # ANALYZE outside the transaction
     with environment(args.addon) as env:
-        for table in ("stock_lot", "warranty_registration", "repair_order", "repair_order_warranty_defect_code_rel",
+        for table in ("stock_lot", "warranty_registration", "warranty_registration_component", "repair_order",
+                      "repair_order_warranty_defect_code_rel",
                       "warranty_repair_labor", "stock_move", "stock_valuation_layer"):
             env.cr.execute(f'ANALYZE "{table}"')  # table names from the list above, not from input
     seconds = time.perf_counter() - start
     return [row("fill", f"{total} registrations + {repairs} repairs (SQL)", rnd(seconds, 1), unit="s")]
+
+
+def fill_components(env, f):
+    """Issue 24: one bulk registration in two holds two coverage components (powertrain, emissions), with the
+    summary the coverage check reads in the registration's row: the lookup is measured with components."""
+    cr = env.cr
+    Component = env["warranty.coverage.component"]
+    # Archived: the registrations hold them, but the deliveries of the other scenarios do not get them
+    components = Component.with_context(active_test=False).search([("code", "in", ("BENCH-PT", "BENCH-EM"))])
+    if not components:
+        components = Component.create([
+            {"name": "Bench powertrain", "code": "BENCH-PT", "kind": "powertrain", "sequence": 1, "months": 60,
+             "limit_km": 100000, "manufacturer_id": f["manufacturer"].id, "active": False},
+            {"name": "Bench emissions", "code": "BENCH-EM", "kind": "emissions", "sequence": 2, "months": 96,
+             "limit_km": 80000, "manufacturer_id": f["manufacturer"].id, "active": False},
+        ])
+        env.flush_all()
+    cr.execute("""
+        INSERT INTO warranty_registration_component (
+            registration_id, component_id, company_id, sequence, months, limit_km, limit_hours,
+            broken_meter_hours_per_day, date_start, date_end, create_uid, write_uid, create_date, write_date)
+        SELECT reg.id, c.id, reg.company_id, c.sequence, c.months, c.limit_km, 0, 0, reg.date_start,
+               (reg.date_start + make_interval(months => c.months) - interval '1 day')::date,
+               1, 1, now() at time zone 'utc', now() at time zone 'utc'
+          FROM warranty_registration reg CROSS JOIN warranty_coverage_component c
+         WHERE reg.name LIKE 'WR-BULK-%%' AND reg.id %% 2 = 0 AND c.id = ANY(%(components)s)
+    """, {"components": components.ids})
+    cr.execute("""
+        UPDATE warranty_registration reg
+           SET component_data = summary.data
+          FROM (SELECT line.registration_id, jsonb_agg(jsonb_build_object(
+                       'component_id', c.id, 'code', c.code, 'kind', c.kind,
+                       'date_start', to_char(line.date_start, 'YYYY-MM-DD'),
+                       'date_end', to_char(line.date_end, 'YYYY-MM-DD'), 'limit_km', line.limit_km,
+                       'limit_hours', line.limit_hours, 'hours_per_day', 0) ORDER BY line.sequence, line.id) AS data
+                  FROM warranty_registration_component line
+                  JOIN warranty_coverage_component c ON c.id = line.component_id
+                 WHERE c.id = ANY(%(components)s)
+                 GROUP BY line.registration_id) summary
+         WHERE reg.id = summary.registration_id
+    """, {"components": components.ids})
 
 
 def fill_repairs(env, f, count):

@@ -2,6 +2,11 @@ from . import ir_sequence
 from . import product_template
 from . import res_partner
 from . import warranty_registration
+from . import warranty_coverage_component
+from . import warranty_registration_component
+from . import warranty_registration_coverage
+from . import warranty_usage_reading
+from . import warranty_registration_transfer
 from . import stock_lot
 from . import stock_move
 from . import stock_scrap
@@ -20,6 +25,7 @@ from . import repair_order_expertise
 from . import repair_order_claim
 from . import repair_order_campaign
 from . import repair_order_requisition
+from . import repair_order_usage
 from . import warranty_part_requisition
 from . import warranty_part_requisition_line
 from . import purchase_order
@@ -39,6 +45,7 @@ from . import warranty_complaint
 from . import warranty_registration_portal
 from . import repair_order_complaint
 from . import warranty_repair_job
+from . import warranty_repair_job_coverage
 from . import warranty_repair_sublet
 from . import account_chart_template
 from . import warranty_claim_chargeback

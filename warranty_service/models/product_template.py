@@ -16,6 +16,11 @@ class ProductTemplate(models.Model):
         help="Coverage ends when the unit has run more than this distance. 0 means no mileage limit. "
         "On an extended warranty product, 0 keeps the manufacturer's limit.",
     )
+    warranty_usage_unit = fields.Selection(
+        [("km", "Kilometres"), ("hours", "Engine Hours")], string="Usage Measured In", default="km",
+        help="What the unit's meter counts: kilometres (an odometer) or engine hours (an hour meter). "
+        "The repairs record the reading at intake in this unit.",
+    )
     warranty_manufacturer_id = fields.Many2one(
         "res.partner",
         string="Warranty Manufacturer",

@@ -86,6 +86,9 @@ class StockLot(models.Model):
     # The serial lookup screen searches the serial and the internal reference together (core's
     # search view): both need a trigram index, or the OR reads every serial for a partial VIN.
     ref = fields.Char(index="trigram")
+    # Set once a replaced meter is recorded (warranty_usage_reading.py): from then on the unit's readings,
+    # not the repairs' highest odometer, tell whether a reading goes backwards
+    warranty_meter_replaced = fields.Boolean(string="Meter Replaced", readonly=True, copy=False)
 
     def init(self):
         res = super().init()

@@ -364,12 +364,13 @@ class WarrantyRegistration(models.Model):
 
     # Read-only: over RPC, Odoo may answer it from the read replica (--db_replica_host), off the primary
     @api.readonly
-    def check_coverage(self, date=None, mileage_km=None):
+    def check_coverage(self, date=None, mileage_km=None, hours=None):
         """Tell whether a failure on ``date`` at ``mileage_km`` is covered, and why.
 
         Returns ``{"coverage": "manufacturer" | "extension" | "none", "reason": str}``.
         The manufacturer's term is checked first, then the extension. Public so
-        that integrations call it over XML-RPC.
+        that integrations call it over XML-RPC. ``hours`` (the hour meter reading) counts for the
+        coverage components only (warranty_registration_coverage.py), which add their own key.
         """
         if len(self) != 1:
             raise UserError(_("Check the coverage of one warranty registration at a time."))
@@ -423,7 +424,7 @@ class WarrantyRegistration(models.Model):
 
     @api.model
     @api.readonly
-    def check_coverage_by_serial(self, serial, date=None, mileage_km=None):
+    def check_coverage_by_serial(self, serial, date=None, mileage_km=None, hours=None):
         """``check_coverage`` of the unit with serial number (VIN) ``serial``, in one call.
 
         What the workshop and integrations start from is the serial, not the registration:
@@ -448,7 +449,8 @@ class WarrantyRegistration(models.Model):
         registrations = self.search_fetch(
             [("lot_id.name", "=", serial), ("company_id", "in", self.env.companies.ids)],
             ["name", "company_id", "is_void", "void_reason", "date_start", "date_end", "mileage_limit_km",
-             "date_end_extended", "extension_mileage_limit_km", "extension_product_id", "date_expiry"],
+             "date_end_extended", "extension_mileage_limit_km", "extension_product_id", "date_expiry",
+             "component_data"],
             order="is_void, date_start desc, id desc",
         )
         registration = registrations._pick_in_force()
@@ -473,7 +475,8 @@ class WarrantyRegistration(models.Model):
                 # The serials to ask about instead (the screens and integrations offer them)
                 result["candidates"] = candidates[:PARTIAL_SERIAL_CANDIDATES]
             return result
-        return {**registration.check_coverage(date=date, mileage_km=mileage_km), "registration": registration.name,
+        return {**registration.check_coverage(date=date, mileage_km=mileage_km, hours=hours),
+                "registration": registration.name,
                 "serial": serial}
 
     @api.model

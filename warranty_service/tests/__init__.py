@@ -35,3 +35,8 @@ from . import test_i18n
 from . import test_bulgarian
 from . import test_partial_serial
 from . import test_month_end
+from . import test_coverage_components
+from . import test_usage_readings
+from . import test_job_coverage
+from . import test_registration_transfer
+from . import test_certificate_components
