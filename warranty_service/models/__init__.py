@@ -33,3 +33,4 @@ from . import warranty_repair_job
 from . import warranty_repair_sublet
 from . import account_chart_template
 from . import warranty_claim_chargeback
+from . import warranty_remittance_booking
