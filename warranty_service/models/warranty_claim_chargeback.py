@@ -187,7 +187,7 @@ class WarrantyClaimChargeback(models.Model):
         reversals: the booked figures, not the chargeback lines (a booked chargeback's lines are frozen, but the
         entries are what was booked)."""
         # sudo: every audit of these claims counts, whoever recorded it
-        chargebacks = self.sudo().search([("line_ids.claim_id", "in", claims.ids), ("move_id", "!=", False)])
+        chargebacks = self.sudo().search([("move_id.line_ids.warranty_claim_id", "in", claims.ids)])
         moves = chargebacks.move_id | chargebacks.reversal_move_id
         booked = defaultdict(float)
         if not moves:
