@@ -56,6 +56,8 @@ class TestRemittanceBookedOnce(MonthEndCommon):
         before = self._figures(claims[0])
         payment = self.env["account.payment"].search([("partner_id", "=", self.manufacturer.id)])
         again = self._remittance([(claims[0], 40.0)], 40.0)
+        again.action_preview()
+        self.assertEqual(again.row_ids.message, f"Remittance REM-11 is already booked on claim {claims[0].name}.")
         with self.assertRefused(
             rf"Remittance REM-11 is already booked on claim\(s\) {claims[0].name} \({payment.move_id.name}\): "
             r"nothing was posted again"
@@ -72,10 +74,12 @@ class TestRemittanceBookedOnce(MonthEndCommon):
         """A parallel import of the same file passes the check before the first commits: the unique index on
         (company, reference, claim) refuses it in words, and it posts nothing."""
         claim = self._claims([100.0])
+        wizard = self._remittance([(claim, 40.0)], 40.0)
+        wizard.action_preview()
+        # The parallel import books the same file meanwhile
         self.env["warranty.remittance.booking"].create({
             "company_id": self.company.id, "claim_id": claim.id, "reference": "REM-11", "amount": 40.0,
         })
-        wizard = self._remittance([(claim, 40.0)], 40.0)
         with patch.object(WarrantyRemittanceImport, "_check_not_booked_yet", lambda self: None), \
                 mute_logger("odoo.sql_db"), \
                 self.assertRaisesRegex(UserError, "This remittance is being booked by another import at the same "

@@ -293,6 +293,28 @@ class WarrantyRemittanceImport(models.TransientModel):
         self.sudo().move_id = move
         return move.line_ids
 
+    def _preview_rows(self, rows):
+        row_values = super()._preview_rows(rows)
+        # A file imported again shows in the preview which of its rows were booked already (one search)
+        file_reference = ", ".join(sorted({vals["payment_reference"] for vals in row_values
+                                           if vals.get("payment_reference")})) or self.filename or ""
+        keys = {(vals.get("payment_reference") or file_reference, vals["claim_id"]): vals
+                for vals in row_values if vals["status"] == "ok" and vals.get("claim_id")}
+        if keys:
+            # sudo: what was booked on these claims counts, whoever imported it
+            for booking in self.env["warranty.remittance.booking"].sudo().search([
+                ("company_id", "=", self.company_id.id),
+                ("claim_id", "in", [claim_id for __, claim_id in keys]),
+                ("reference", "in", list({reference for reference, __ in keys})),
+            ]):
+                vals = keys.get((booking.reference, booking.claim_id.id))
+                if vals:
+                    vals.update(status="error", message=_(
+                        "Remittance %(reference)s is already booked on claim %(number)s.",
+                        reference=booking.reference or "-", number=booking.claim_id.name,
+                    ))
+        return row_values
+
     def _check_row(self, row, vals, claim, seen):
         vals["payment_reference"] = (row.get("payment_reference") or "").strip()
         try:
