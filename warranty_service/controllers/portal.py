@@ -138,6 +138,10 @@ class WarrantyPortal(CustomerPortal):
         categories = request.env["warranty.complaint.category"].sudo().search(
             [("company_id", "=", unit_sudo.company_id.id)]
         )
+        # No text holds a NUL character (the database refuses it): the form says so instead of failing, and
+        # shows back what was typed without it
+        has_nul = any("\x00" in value for value in post.values() if isinstance(value, str))
+        post = {key: value.replace("\x00", "") if isinstance(value, str) else value for key, value in post.items()}
         values = {"unit": unit_sudo, "categories": categories, "errors": [], "post": post,
                   "page_name": "warranty_complaint_new"}
         if request.httprequest.method != "POST":
@@ -148,7 +152,11 @@ class WarrantyPortal(CustomerPortal):
             (photo.filename, photo.mimetype or "", photo.read())
             for photo in request.httprequest.files.getlist("photos") if photo.filename
         ]
+        has_nul = has_nul or any("\x00" in filename or "\x00" in mimetype for filename, mimetype, __ in photos)
+        photos = [(filename.replace("\x00", ""), mimetype, content) for filename, mimetype, content in photos]
         errors = self._warranty_complaint_errors(description, post.get("category_id"), category, photos)
+        if has_nul:
+            errors.insert(0, _("The form contains a character that is not text (NUL): remove it and send it again."))
         if errors:
             values["errors"] = errors
             return request.render("warranty_service.portal_unit_complaint", values)

@@ -49,3 +49,4 @@ from . import warranty_repair_job_coverage
 from . import warranty_repair_sublet
 from . import account_chart_template
 from . import warranty_claim_chargeback
+from . import warranty_remittance_booking

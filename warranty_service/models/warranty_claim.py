@@ -522,19 +522,10 @@ class WarrantyClaim(models.Model):
                     "warranty_service.group_warranty_workshop",
                     _("Only the workshop or a Warranty Manager prepares warranty claims."),
                 )
-                if not self._is_warranty_manager():
-                    if "late_reason" in content:
-                        raise AccessError(_("Only a Warranty Manager lets a claim go out after its deadline."))
-                    from_repair = self.filtered("repair_id")
-                    if "repair_date" in content and from_repair:
-                        raise AccessError(
-                            _(
-                                "Claim %(name)s takes its repair date from repair %(repair)s: only a Warranty Manager "
-                                "can change it (and with it the claim's deadline).",
-                                name=from_repair[0].name,
-                                repair=from_repair[0].repair_id.name,
-                            )
-                        )
+                if "late_reason" in content and not self._is_warranty_manager():
+                    raise AccessError(_("Only a Warranty Manager lets a claim go out after its deadline."))
+                if "repair_date" in content:
+                    self._check_repair_date_move(vals["repair_date"])
         if not trusted and "manufacturer_reference" in names:
             for claim in self:
                 if claim.state == "draft":
@@ -554,6 +545,48 @@ class WarrantyClaim(models.Model):
         return ", ".join(sorted(self._fields[name]._description_string(self.env) for name in names))
 
     @api.model
+    def _check_repair_date_move(self, value):
+        """The repair date decides the claim's deadline: the workshop states it when it makes the claim (by hand,
+        or the repair's), and only a Warranty Manager moves it afterwards, for every claim. Nobody moves it once
+        the deadline it gave has passed: the claim is then overdue, and goes out only with the Manager's reason
+        for the late submission (``late_reason``), never as if it were on time."""
+        try:
+            new_date = fields.Date.to_date(value)
+        except ValueError:
+            new_date = None  # not a date: moved (the field's own conversion refuses it)
+        moved = self.filtered(lambda claim: claim.repair_date != new_date)
+        if not moved:
+            return
+        if not self._is_warranty_manager():
+            from_repair = moved.filtered("repair_id")
+            if from_repair:
+                raise AccessError(
+                    _(
+                        "Claim %(name)s takes its repair date from repair %(repair)s: only a Warranty Manager "
+                        "can change it (and with it the claim's deadline).",
+                        name=from_repair[0].name,
+                        repair=from_repair[0].repair_id.name,
+                    )
+                )
+            raise AccessError(
+                _(
+                    "The repair date of claim %(name)s sets its deadline: it is stated when the claim is made, and "
+                    "only a Warranty Manager can change it afterwards.",
+                    name=moved[0].name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        overdue = moved.filtered(lambda claim: claim.deadline_date and claim.deadline_date < today)
+        if overdue:
+            raise UserError(
+                _(
+                    "Claim %(name)s is past its deadline (%(deadline)s): its repair date cannot move any more. A "
+                    "Warranty Manager submits it late, with the reason for the late submission.",
+                    name=overdue[0].name,
+                    deadline=format_date(self.env, overdue[0].deadline_date),
+                )
+            )
+
     def _get_repair_date(self, repair):
         """The day ``repair`` was completed, in the user's time zone: the claim's deadline runs from it."""
         return fields.Datetime.context_timestamp(self, repair.date_done or fields.Datetime.now()).date()

@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 # Written by the action methods only: the life cycle and the entries booked
 CHARGEBACK_ACTION_FIELDS = frozenset({"state", "move_id", "reversal_move_id", "dispute_note"})
@@ -82,6 +85,7 @@ class WarrantyClaimChargeback(models.Model):
     def action_post(self):
         """Book the chargeback: the expense against the manufacturer's receivable, per claim."""
         self._check_accountant()
+        self._lock_claims()
         for chargeback in self:
             if chargeback.state != "draft":
                 raise UserError(_("Chargeback %(name)s is already booked.", name=chargeback.name))
@@ -154,14 +158,54 @@ class WarrantyClaimChargeback(models.Model):
             chargeback.sudo().write({"state": "reversed", "reversal_move_id": reversal.id})
         return True
 
+    def _check_lines_editable(self):
+        booked = self.filtered(lambda chargeback: chargeback.state != "draft")
+        if booked:
+            raise UserError(_(
+                "Chargeback %(name)s is booked: its claims and amounts cannot be added, changed or removed. Dispute "
+                "or reverse it.", name=booked[0].name,
+            ))
+
     def _check_accountant(self):
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
             raise AccessError(_("Only a Warranty Accountant or Manager records chargebacks."))
+
+    def _lock_claims(self):
+        """Parallel bookings of chargebacks on one claim: the first locks the claim's row; the others wait for it and
+        then, the claim changed by the first (its amount charged back), fail to serialize: Odoo retries them in a
+        fresh transaction, which sees the first booking and refuses what exceeds what was paid. Locked in the
+        order of the ids, so that two chargebacks of the same claims never deadlock."""
+        claim_ids = sorted(set(self.line_ids.claim_id.ids))
+        if claim_ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM warranty_claim WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", tuple(claim_ids),
+            ))
+            self.line_ids.claim_id.invalidate_recordset()
+
+    def _get_booked_amounts(self, claims):
+        """{claim id: what the chargeback entries took back of it}, from their posted journal items, net of the
+        reversals: the booked figures, not the chargeback lines (a booked chargeback's lines are frozen, but the
+        entries are what was booked)."""
+        # sudo: every audit of these claims counts, whoever recorded it
+        chargebacks = self.sudo().search([("move_id.line_ids.warranty_claim_id", "in", claims.ids)])
+        moves = chargebacks.move_id | chargebacks.reversal_move_id
+        booked = defaultdict(float)
+        if not moves:
+            return booked
+        # The expense side of each claim (debited by the booking, credited by its reversal)
+        for claim, balance in self.env["account.move.line"].sudo()._read_group(
+            [("move_id", "in", moves.ids), ("parent_state", "=", "posted"), ("warranty_claim_id", "in", claims.ids),
+             ("account_id.account_type", "!=", "asset_receivable")],
+            ["warranty_claim_id"], ["balance:sum"],
+        ):
+            booked[claim.id] = balance
+        return booked
 
     def _check_lines(self):
         self.ensure_one()
         if not self.line_ids:
             raise UserError(_("Chargeback %(name)s names no claim.", name=self.name))
+        booked = self._get_booked_amounts(self.line_ids.claim_id)
         for line in self.line_ids:
             claim = line.claim_id
             if claim.manufacturer_id != self.manufacturer_id:
@@ -171,10 +215,11 @@ class WarrantyClaimChargeback(models.Model):
                 raise UserError(_("Claim %(claim)s is not paid: only paid claims are charged back.",
                                   claim=claim.name))
             # What earlier audits took back counts too: a claim is never charged back more than it was paid
-            if self.currency_id.compare_amounts(line.amount + claim.amount_charged_back, claim.amount_paid) > 0:
+            earlier = self.currency_id.round(booked[claim.id])
+            if self.currency_id.compare_amounts(line.amount + earlier, claim.amount_paid) > 0:
                 raise UserError(_("%(amount)s charged back on claim %(claim)s, which was paid %(paid)s (%(earlier)s "
                                   "charged back already).", amount=line.amount, claim=claim.name,
-                                  paid=claim.amount_paid, earlier=claim.amount_charged_back))
+                                  paid=claim.amount_paid, earlier=earlier))
 
 
 class WarrantyClaimChargebackLine(models.Model):
@@ -215,14 +260,22 @@ class WarrantyClaimChargebackLine(models.Model):
             if line.currency_id.compare_amounts(line.amount, 0.0) <= 0:
                 raise ValidationError(_("A chargeback takes back a positive amount of each claim."))
 
+    # The lines of a booked chargeback are what was booked: frozen for everyone (a superuser too), as its entry is.
+    # Deleting them left a chargeback booked at 0.00 and let a second one take back the claim again
     @api.model_create_multi
     def create(self, vals_list):
-        lines = super().create(vals_list)
-        if not self.env.su and lines.chargeback_id.filtered(lambda chargeback: chargeback.state != "draft"):
-            raise UserError(_("A booked chargeback cannot be changed: dispute or reverse it."))
-        return lines
+        self.env["warranty.claim.chargeback"].browse(
+            {vals["chargeback_id"] for vals in vals_list if vals.get("chargeback_id")}
+        )._check_lines_editable()
+        return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and self.chargeback_id.filtered(lambda chargeback: chargeback.state != "draft"):
-            raise UserError(_("A booked chargeback cannot be changed: dispute or reverse it."))
+        chargebacks = self.chargeback_id
+        if vals.get("chargeback_id"):
+            chargebacks |= self.env["warranty.claim.chargeback"].browse(vals["chargeback_id"])
+        chargebacks._check_lines_editable()
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_booked(self):
+        self.chargeback_id._check_lines_editable()

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date
+from odoo.tools.sql import escape_psql
 
 from .stock_lot import ensure_trigram
 
@@ -489,8 +490,10 @@ class WarrantyRegistration(models.Model):
         """
         if len(text) < PARTIAL_SERIAL_MIN_LENGTH:
             return []
+        # The text is what the customer read out, never a pattern: "%", "_" and "\\" are matched as themselves
+        # (Odoo's ilike does not escape them). An escaped ILIKE still uses the trigram index
         lots = self.env["stock.lot"].search_fetch(
-            [("name", "ilike", text), ("warranty_registration_ids", "any", [
+            [("name", "ilike", escape_psql(text)), ("warranty_registration_ids", "any", [
                 ("company_id", "in", self.env.companies.ids),
             ])],
             ["name"], order="name", limit=PARTIAL_SERIAL_CANDIDATES + 1,
@@ -504,8 +507,13 @@ class WarrantyRegistration(models.Model):
         # customers that match are found first through their own indexes, so that each branch of the
         # OR is an index lookup (a partial VIN at a million registrations: a few milliseconds).
         # A shorter text matches too many serials to list their ids: the plain OR answers it
+        length = len(value) if isinstance(value, str) else 0
+        if operator in ("ilike", "like", "not ilike", "not like") and isinstance(value, str):
+            # A part of a VIN, a reference or a name typed in a field: matched literally, so that "%%%%%%" or
+            # "______" lists nothing instead of every unit, and a serial with "\\" is found by its part
+            value = escape_psql(value)
         if (operator not in ("ilike", "like", "=ilike", "=like", "=") or not isinstance(value, str)
-                or len(value) < PARTIAL_SERIAL_MIN_LENGTH):
+                or length < PARTIAL_SERIAL_MIN_LENGTH):
             return super()._search_display_name(operator, value)
         lot_ids = list(self.env["stock.lot"]._search([("name", operator, value)]))
         partner_ids = list(self.env["res.partner"].with_context(active_test=False)._search(

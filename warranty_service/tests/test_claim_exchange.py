@@ -114,7 +114,7 @@ class TestClaimExchange(ClaimCommon):
         self.assertEqual(wizard.error_count, 5)
         self.assertTrue(any("999.0 accepted on line" in m for m in messages))
         self.assertTrue(any("is decided twice in the file" in m for m in messages))
-        self.assertTrue(any("is not a number" in m for m in messages))
+        self.assertTrue(any('"abc" in column accepted_amount is not an amount' in m for m in messages))
         self.assertTrue(any("Unknown claim XX-00001" in m for m in messages))
         self.assertTrue(any("has no decision in the file" in m for m in messages))
         with self.assertRefused(r"The decision file has 5 row\(s\) in error: nothing was changed"):

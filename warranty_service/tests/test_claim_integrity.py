@@ -234,6 +234,36 @@ class TestClaimFrozen(ClaimIntegrityCommon):
         claim.with_user(self.user_manager).repair_date = "2026-06-05"
         self.assertEqual(str(claim.deadline_date), "2026-07-05")
 
+    def test_repair_date_of_a_claim_written_by_hand(self):
+        """Issue 26: the repair date decides the deadline of every claim, with a repair or without one."""
+        claim = self.env["warranty.claim"].with_user(self.user_manager).create(
+            {"manufacturer_id": self.manufacturer.id, "repair_date": "2026-06-05"}
+        )
+        self.assertFalse(claim.repair_id)
+        self.assertEqual(str(claim.deadline_date), "2026-07-05")
+        as_workshop = claim.with_user(self.user_workshop)
+        with self.assertRaisesRegex(
+            AccessError,
+            rf"The repair date of claim {claim.name} sets its deadline: it is stated when the claim is made, and "
+            r"only a Warranty Manager can change it afterwards\.",
+        ):
+            as_workshop.write({"repair_date": "2026-06-09"})
+        self.assertEqual(str(claim.deadline_date), "2026-07-05")
+        as_workshop.write({"repair_date": "2026-06-05", "odometer_km": 12000})  # the form saving it unchanged
+        claim.with_user(self.user_manager).repair_date = "2026-06-06"
+        self.assertEqual(str(claim.deadline_date), "2026-07-06")
+        with freeze_time("2026-08-01"):
+            with self.assertRaisesRegex(AccessError, "sets its deadline: .* only a Warranty Manager can change it"):
+                as_workshop.write({"repair_date": "2026-07-25"})
+            # Overdue: nobody makes it look on time, only the late submission with its reason remains
+            with self.assertRaisesRegex(
+                UserError,
+                rf"Claim {claim.name} is past its deadline \(07/06/2026\): its repair date cannot move any more\. A "
+                r"Warranty Manager submits it late, with the reason for the late submission\.",
+            ):
+                claim.with_user(self.user_manager).write({"repair_date": "2026-07-25"})
+        self.assertEqual(str(claim.deadline_date), "2026-07-06")
+
     def test_correction_goes_through_resubmit(self):
         claim = self._submitted()
         part, labour = self._lines(claim)

@@ -125,6 +125,25 @@ class TestPartialSerial(WarrantyCommon):
                          self.lots[3])
         self.assertEqual([name for _id, name in Lot.name_search("3W386753")], ["WVWZZZ1JZ3W386753"])
 
+    def test_pattern_characters_are_matched_literally(self):
+        """%, _ and \\ are characters of a serial, not patterns: no listing of every serial, no short cut."""
+        odd = self._create_lots(self.van, "AB\\CD1234", "PCT%50_X99", "PCTA50BX99")
+        self.env["warranty.registration"].create([{"lot_id": lot.id, "date_start": "2025-06-01"} for lot in odd])
+        Registration = self._registration().with_company(self.company)
+        for text in ("%%%%%%", "______", "%_%_%_", "\\\\\\\\\\\\"):
+            result = Registration.check_coverage_by_serial(text)
+            self.assertNotIn("candidates", result, text)
+            self.assertEqual(result["reason"], f"Serial number {text} has no warranty registration.")
+            self.assertFalse(Registration.name_search(text), text)
+            self.assertFalse(self.env["stock.lot"].with_user(self.user_workshop).name_search(text), text)
+        self.assertEqual(Registration.check_coverage_by_serial("\\CD123")["candidates"], ["AB\\CD1234"])
+        self.assertEqual(Registration.check_coverage_by_serial("T%50_X")["candidates"], ["PCT%50_X99"],
+                         "found literally, not PCTA50BX99")
+        self.assertEqual([name for __, name in self.env["stock.lot"].with_user(self.user_workshop).name_search(
+            "CT%50_X")], ["PCT%50_X99"])
+        self.assertEqual([rid for rid, __ in Registration.name_search("\\CD1234")],
+                         odd[:1].warranty_registration_ids.ids)
+
     def test_coverage_checks_are_read_only(self):
         """Over RPC, Odoo may answer the coverage checks from a read replica: they are marked read-only."""
         Registration = type(self.env["warranty.registration"])

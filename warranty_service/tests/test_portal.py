@@ -256,6 +256,26 @@ class TestPortalAccess(PortalCommon):
         self._assert_refused(f"/web/content/{photo.id}", "PNG")
 
 
+    def test_report_a_problem_with_a_nul_character(self):
+        """A NUL character in a posted field: the form's message, not a server error, and nothing created."""
+        self.authenticate("portal_olga", "portal_olga")
+        url = f"/my/units/{self.unit_own1.id}/complaint"
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', self._get(url).text).group(1)
+        Complaint = self.env["warranty.complaint"]
+        for data, files in (
+            ({"description": "Vibration\x00 at 90 km/h", "category_id": str(self.category.id)}, None),
+            ({"description": "Vibration at 90 km/h", "category_id": f"{self.category.id}\x00"}, None),
+            ({"description": "Vibration at 90 km/h", "extra\x00": "x\x00"}, None),
+            ({"description": "Vibration at 90 km/h"}, {"photos": ("wheel\x00.png", PNG, "image/png")}),
+        ):
+            refused = self.url_open(url, data={"csrf_token": csrf, **data}, files=files)
+            self.assertEqual(refused.status_code, 200, data)
+            self.assertIn("The form contains a character that is not text (NUL): remove it and send it again.",
+                          refused.text)
+            self.assertIn("Vibration", refused.text, "what the owner wrote is kept")
+        self.assertFalse(Complaint.search([("partner_id", "=", self.owner.id)]))
+
+
 @tagged("post_install", "-at_install")
 class TestPortalQueries(PortalCommon):
     def _queries(self, url):

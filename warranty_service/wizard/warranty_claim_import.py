@@ -19,6 +19,7 @@ class WarrantyClaimImport(models.TransientModel):
     ]
     _csv_label = "decision file"
 
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     row_ids = fields.One2many("warranty.claim.import.row", "wizard_id", string="Rows")
     error_count = fields.Integer(compute="_compute_error_count")
 
@@ -51,6 +52,7 @@ class WarrantyClaimImport(models.TransientModel):
                 claim.rejection_reason = _("Rejected in the manufacturer's decision file (%(codes)s).", codes=codes)
         # Every line was decided by the file: the claims follow their lines (accepted, partially, rejected)
         claims.action_accept()
+        self._mark_applied()
         return {
             "type": "ir.actions.act_window",
             "res_model": "warranty.claim",
@@ -71,9 +73,11 @@ class WarrantyClaimImport(models.TransientModel):
             return _("Claim %(number)s is not waiting for a decision.", number=claim.name)
         try:
             revision = int((row.get("revision") or "0").strip())
-            accepted = float((row.get("accepted_amount") or "").strip())
         except ValueError:
-            return _("The revision or the accepted amount is not a number.")
+            return _("The revision is not a number.")
+        accepted, error = self._parse_amount(row, "accepted_amount", vals)
+        if error:
+            return error
         if revision != claim.revision:
             return _(
                 "Claim %(number)s is at revision %(current)s, the file decides revision %(revision)s.",
@@ -143,6 +147,7 @@ class WarrantyClaimImportRow(models.TransientModel):
     _description = "Row of a Manufacturer's Decision File"
 
     wizard_id = fields.Many2one("warranty.claim.import", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
     claim_number = fields.Char(string="Claim")
     line_ref = fields.Char(string="Line")
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")

@@ -34,6 +34,7 @@ class WarrantyRecallImport(models.TransientModel):
             "%(count)s unit(s) added from the serial list %(file)s.",
             count=self.unit_count, file=self.filename or "",
         ))
+        self._mark_applied()
         return {"type": "ir.actions.act_window_close"}
 
     def action_preview(self):

@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from psycopg2 import errors as pg_errors
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -11,6 +13,8 @@ class WarrantyRemittanceImport(models.TransientModel):
     # The columns of the manufacturer's remittance file; docs/admin.md documents them
     _csv_columns = ["claim_number", "revision", "amount_paid", "payment_reference", "date"]
     _csv_label = "remittance"
+    _csv_action_fields = frozenset({"state", "row_ids", "payment_id", "move_id"})
+    _check_company_auto = True
 
     settlement = fields.Selection(
         [("bank", "Bank Receipt"), ("netting", "Credit on our Parts Payable")],
@@ -20,7 +24,7 @@ class WarrantyRemittanceImport(models.TransientModel):
         "one netting entry moves the claims from its receivable to its payable.",
     )
     journal_id = fields.Many2one(
-        "account.journal", string="Received In",
+        "account.journal", string="Received In", check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
     )
     amount_received = fields.Monetary(
@@ -50,6 +54,10 @@ class WarrantyRemittanceImport(models.TransientModel):
         """
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
             raise AccessError(_("Only a Warranty Accountant or Manager imports remittances."))
+        self._lock_for_apply()
+        if self.state != "preview":
+            self.action_preview()
+        self._check_not_booked_yet()
         self._check_rows_applicable()
         currency = self.company_id.currency_id
         if self.settlement == "bank" and not self.journal_id:
@@ -76,9 +84,10 @@ class WarrantyRemittanceImport(models.TransientModel):
         for line in terms:
             terms_by_claim[line.warranty_claim_id.id] |= line
         maker = self.manufacturer_id
-        reference = ", ".join(sorted(set(filter(None, self.row_ids.mapped("payment_reference"))))) or self.filename
+        reference = self._file_reference()
         date = max(filter(None, self.row_ids.mapped("payment_date")), default=fields.Date.context_today(self))
         line_vals, partial_claims, settled, short_total = self._prepare_remittance_lines(terms_by_claim, reference)
+        bookings = self._book_remittance_rows(reference)
         for account_id, (total, __) in settled.items():
             total = currency.round(total)
             line_vals.append({
@@ -111,6 +120,8 @@ class WarrantyRemittanceImport(models.TransientModel):
             plan.append(line | settled[line.account_id.id][1])
         # One batch: each claim's own lines with what pays them, whatever the other claims of a grouped invoice
         self.env["account.move.line"]._reconcile_plan(plan)
+        bookings.write({"move_id": counterparts.move_id.id})
+        self._mark_applied()
         return {
             "type": "ir.actions.act_window",
             "res_model": "warranty.claim",
@@ -120,6 +131,62 @@ class WarrantyRemittanceImport(models.TransientModel):
             "target": "main",
             "domain": [("id", "in", claims.ids)],
         }
+
+    def _row_reference(self, row, reference):
+        # The manufacturer's reference of the payment, else the file's (its references, or its name)
+        return row.payment_reference or reference or ""
+
+    def _check_not_booked_yet(self):
+        """The same remittance (reference) is never booked twice on a claim: not by importing its file again."""
+        reference = self._file_reference()
+        keys = {(self._row_reference(row, reference), row.claim_id.id) for row in self.row_ids if row.claim_id}
+        if not keys:
+            return
+        # sudo: what was booked on these claims counts, whoever imported it
+        booked = self.env["warranty.remittance.booking"].sudo().search([
+            ("company_id", "=", self.company_id.id),
+            ("claim_id", "in", [claim_id for __, claim_id in keys]),
+            ("reference", "in", list({ref for ref, __ in keys})),
+        ]).filtered(lambda booking: (booking.reference, booking.claim_id.id) in keys)
+        if booked:
+            self._raise_already_booked(booked)
+
+    def _raise_already_booked(self, booked):
+        raise UserError(_(
+            "Remittance %(reference)s is already booked on claim(s) %(claims)s%(entry)s: nothing was posted again. "
+            "A further payment of the manufacturer comes with a remittance reference of its own.",
+            reference=booked[0].reference or "-",
+            claims=", ".join(booked.claim_id.sorted("name").mapped("name")),
+            entry=_(" (%(entry)s)", entry=booked[0].move_id.name) if booked[0].move_id else "",
+        ))
+
+    def _file_reference(self):
+        return ", ".join(sorted(set(filter(None, self.row_ids.mapped("payment_reference"))))) or self.filename
+
+    def _book_remittance_rows(self, reference):
+        """Record each row as booked: the database refuses the same remittance reference twice on a claim.
+
+        Two parallel imports of one file both pass the check above: the second waits on the unique index for the
+        first and then fails on it (or, not seeing it, fails to serialize and is retried by Odoo, then refused by
+        the check). Either way it posts nothing and is told why."""
+        vals_list = [{
+            "company_id": self.company_id.id,
+            "claim_id": row.claim_id.id,
+            "reference": self._row_reference(row, reference),
+            "amount": row.amount_paid,
+            "date": row.payment_date or fields.Date.context_today(self),
+        } for row in self.row_ids]
+        try:
+            with self.env.cr.savepoint():
+                # sudo: the bookings are written by this action only
+                bookings = self.env["warranty.remittance.booking"].sudo().create(vals_list)
+                bookings.flush_recordset()
+        except pg_errors.UniqueViolation:
+            self.env.invalidate_all()
+            self._check_not_booked_yet()
+            raise UserError(_("This remittance is being booked by another import at the same time: nothing was "
+                              "posted. Look at the claims before importing it again.")) from None
+        return bookings
 
     def _prepare_remittance_lines(self, terms_by_claim, reference):
         """The credits of the remittance: (line values, claims paid partly, claims settled in full per receivable
@@ -202,7 +269,8 @@ class WarrantyRemittanceImport(models.TransientModel):
             line_ids=[Command.create(vals) for vals in [liquidity, *line_vals]],
         )
         payment.action_post()
-        self.payment_id = payment
+        # sudo: the entries are written by this action only
+        self.sudo().payment_id = payment
         return payment.move_id.line_ids
 
     def _create_netting_entry(self, line_vals, reference, date):
@@ -221,17 +289,42 @@ class WarrantyRemittanceImport(models.TransientModel):
         move = claims._post_warranty_entry(
             "netting", _("Remittance %(reference)s", reference=reference or ""), [payable, *line_vals],
         )
-        self.move_id = move
+        # sudo: the entries are written by this action only
+        self.sudo().move_id = move
         return move.line_ids
+
+    def _preview_rows(self, rows):
+        row_values = super()._preview_rows(rows)
+        # A file imported again shows in the preview which of its rows were booked already (one search)
+        file_reference = ", ".join(sorted({vals["payment_reference"] for vals in row_values
+                                           if vals.get("payment_reference")})) or self.filename or ""
+        keys = {(vals.get("payment_reference") or file_reference, vals["claim_id"]): vals
+                for vals in row_values if vals["status"] == "ok" and vals.get("claim_id")}
+        if keys:
+            # sudo: what was booked on these claims counts, whoever imported it
+            for booking in self.env["warranty.remittance.booking"].sudo().search([
+                ("company_id", "=", self.company_id.id),
+                ("claim_id", "in", [claim_id for __, claim_id in keys]),
+                ("reference", "in", list({reference for reference, __ in keys})),
+            ]):
+                vals = keys.get((booking.reference, booking.claim_id.id))
+                if vals:
+                    vals.update(status="error", message=_(
+                        "Remittance %(reference)s is already booked on claim %(number)s.",
+                        reference=booking.reference or "-", number=booking.claim_id.name,
+                    ))
+        return row_values
 
     def _check_row(self, row, vals, claim, seen):
         vals["payment_reference"] = (row.get("payment_reference") or "").strip()
         try:
             revision = int((row.get("revision") or "0").strip())
-            amount = float((row.get("amount_paid") or "").strip())
             date = fields.Date.to_date((row.get("date") or "").strip() or None)
         except ValueError:
-            return _("The revision, amount or date (YYYY-MM-DD) is not valid.")
+            return _("The revision or date (YYYY-MM-DD) is not valid.")
+        amount, error = self._parse_amount(row, "amount_paid", vals)
+        if error:
+            return error
         vals.update(amount_paid=amount, payment_date=date)
         if revision != claim.revision:
             return _("Claim %(number)s is at revision %(current)s, the remittance pays revision %(revision)s.",
@@ -259,6 +352,7 @@ class WarrantyRemittanceImportRow(models.TransientModel):
     _description = "Row of a Manufacturer's Remittance"
 
     wizard_id = fields.Many2one("warranty.remittance.import", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
     claim_number = fields.Char(string="Claim")
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
     invoice_id = fields.Many2one("account.move", string="Invoice")
