@@ -23,7 +23,9 @@ class WarrantyPortalFieldAccess(models.AbstractModel):
 
     def _warranty_portal_readable_fields(self):
         """The names of the fields the current user reads of ``self``, or None when they read every field."""
-        if self.env.su or not self.env.user.share:
+        # An internal user reads every field; a portal (share) user is not one. The user's groups are cached:
+        # no query on the hot path of every record read
+        if self.env.su or self.env.user._has_group("base.group_user"):
             return None
         readable = self._warranty_portal_field_names()
         # What the record rules, the lists' order, the chatter and the portal links need as the user

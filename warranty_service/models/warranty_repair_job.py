@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -291,14 +292,18 @@ class WarrantyRepairJob(models.Model):
             # A Warranty Manager changed what was approved: the new terms are approved anew, with the button.
             # sudo: the approval is written by the approval's action only (see JOB_ACTION_FIELDS)
             changed.sudo().write({"goodwill_approved_by_id": False, "goodwill_approval_date": False})
+            bodies = {}
             for job in changed.filtered(lambda j: j.pay_type == "goodwill"):
-                job.repair_id.message_post(
-                    body=_(
-                        "The goodwill of job %(job)s changed after its approval: a Warranty Manager must approve "
-                        "it again.",
-                        job=job.display_name,
-                    )
-                )
+                bodies.setdefault(job.repair_id.id, []).append(_(
+                    "The goodwill of job %(job)s changed after its approval: a Warranty Manager must approve it "
+                    "again.",
+                    job=job.display_name,
+                ))
+            # Logged on the repair (a note that notifies nobody, so that a user without an e-mail address may
+            # write too); the caller may write these jobs, checked above
+            changed.repair_id.filtered(lambda repair: repair.id in bodies)._message_log_batch(
+                {repair_id: Markup("<br/>").join(lines) for repair_id, lines in bodies.items()}
+            )
         if GOODWILL_FIELDS & vals.keys():
             # Who pays changed: the customer's quotation follows
             self.repair_id._update_job_sale_prices(self.move_ids, self.labor_line_ids)

@@ -416,14 +416,15 @@ class TestComplaintRepairOfItsUnit(WarrantyCommon):
         Complaint = self.env["warranty.complaint"].with_user(self.user_workshop)
         message = (
             r"Complaint CMP/\d+/\d+ is about unit VIN-CR-1 of Farmer Jensen: its repair must be a repair of that unit "
-            r"and customer, and %s is not \(unit VIN-CR-2 of Other Owner\)\."
-        ) % re.escape(self.repair_other_unit.name)
+            rf"and customer, and {re.escape(self.repair_other_unit.name)} is not \(unit VIN-CR-2 of Other Owner\)\."
+        )
         with self.assertRefused(message):
             Complaint.create(self._vals(repair_id=self.repair_other_unit.id))
         complaint = Complaint.create(self._vals())
         with self.assertRefused(message):
             complaint.write({"repair_id": self.repair_other_unit.id})
-        with self.assertRefused(r"and %s is not \(unit VIN-CR-1 of Other Owner\)" % re.escape(self.repair_other_customer.name)):
+        other_customer = re.escape(self.repair_other_customer.name)
+        with self.assertRefused(rf"and {other_customer} is not \(unit VIN-CR-1 of Other Owner\)"):
             complaint.write({"repair_id": self.repair_other_customer.id})
         with self.assertRefused("its repair must be a repair of that unit and customer"):
             self.repair_other_unit.with_user(self.user_workshop).write({"complaint_ids": [(4, complaint.id)]})

@@ -42,7 +42,7 @@ class TestPortalReadsWhatThePortalShows(WarrantyCommon):
 
     def test_repair_internal_notes_refused(self):
         repair = self._as_owner(self.repair)
-        with self.assertRaisesRegex(AccessError, "Internal Notes of Repair Order are the dealer's internal information"):
+        with self.assertRaisesRegex(AccessError, "Internal Notes of Repair Order are the dealer's internal"):
             repair.read(["internal_notes"])
         with self.assertRaises(AccessError):
             repair.search_read([("id", "=", repair.id)], ["name", "internal_notes"])
