@@ -1,4 +1,5 @@
 from . import ir_sequence
+from . import warranty_portal_field_access
 from . import product_template
 from . import res_partner
 from . import warranty_registration

@@ -9,7 +9,7 @@ LATE_STATES = ("confirmed", "under_repair")
 class RepairOrder(models.Model):
     # The owner's side (issue 16): repairs on the portal, their complaints and their promised date
     _name = "repair.order"
-    _inherit = ["repair.order", "portal.mixin"]
+    _inherit = ["repair.order", "portal.mixin", "warranty.portal.field.access"]
 
     complaint_ids = fields.One2many("warranty.complaint", "repair_id", string="Complaints")
     warranty_is_late = fields.Boolean(
@@ -20,6 +20,14 @@ class RepairOrder(models.Model):
         string="Complaint Overdue", compute="_compute_warranty_complaint_overdue",
         help="The customer's complaint behind this repair is past its answer deadline.",
     )
+
+    def _warranty_portal_field_names(self):
+        # What the repair pages show its owner (portal_my_repairs, portal_my_repair) and their record rule reads:
+        # not the workshop's internal notes, diagnosis, goodwill reason, claims nor parts
+        return {
+            "name", "partner_id", "company_id", "state", "product_id", "lot_id", "schedule_date", "date_done",
+            "odometer_km", "warranty_coverage", "warranty_coverage_reason", "complaint_ids",
+        }
 
     @api.depends("complaint_ids.is_overdue")
     @api.depends_context("date")

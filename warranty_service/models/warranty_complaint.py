@@ -2,7 +2,7 @@ import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext
 
@@ -11,12 +11,13 @@ ACTION_FIELDS = {"state", "answered_date"}
 # What the customer was told and about what: frozen once answered; a correction is Reopen, then answer again
 ANSWERED_FIELDS = {"answer", "description", "partner_id", "registration_id", "received_date", "channel", "category_id"}
 OPEN_STATES = ("new", "in_progress")
+ANSWERED_STATES = ("answered", "closed")
 
 
 class WarrantyComplaint(models.Model):
     _name = "warranty.complaint"
     _description = "Customer Complaint"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "warranty.portal.field.access"]
     _order = "received_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id.name", "lot_id.name"]
@@ -138,6 +139,41 @@ class WarrantyComplaint(models.Model):
         if (operator == "=") != bool(value):
             domain = ["!", *expression.normalize_domain(domain)]
         return domain
+
+    def _warranty_portal_field_names(self):
+        # What the complaint pages show its owner (portal_my_complaints, portal_my_complaint) and their record rule
+        # reads: not who handles it, its claim nor the register's figures
+        names = {
+            "name", "partner_id", "company_id", "registration_id", "lot_id", "product_id", "received_date",
+            "category_id", "deadline_date", "description", "state", "answered_date", "repair_id", "repair_state",
+        }
+        # The answer is the owner's once it was sent to them: while it is drafted, it is the staff's. sudo: the
+        # status decides what the user reads, so it is read without asking that question again
+        if self and all(state in ANSWERED_STATES for state in self.sudo().mapped("state")):
+            names.add("answer")
+        return names
+
+    @api.constrains("repair_id", "registration_id", "partner_id", "company_id")
+    def _check_repair_of_the_unit(self):
+        # The form offers the repairs of the complaint's unit only; the owner's portal shows the complaint's
+        # repair: one of another unit or customer would show them someone else's repair
+        for complaint in self.filtered("repair_id"):
+            repair = complaint.repair_id
+            if (
+                repair.lot_id != complaint.lot_id
+                or repair.company_id != complaint.company_id
+                or repair.partner_id.commercial_partner_id != complaint.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(_(
+                    "Complaint %(complaint)s is about unit %(unit)s of %(customer)s: its repair must be a repair of "
+                    "that unit and customer, and %(repair)s is not (unit %(repair_unit)s of %(repair_customer)s).",
+                    complaint=complaint.name,
+                    unit=complaint.lot_id.name or "-",
+                    customer=complaint.partner_id.display_name,
+                    repair=repair.name,
+                    repair_unit=repair.lot_id.name or "-",
+                    repair_customer=repair.partner_id.display_name or "-",
+                ))
 
     def _compute_access_url(self):
         for complaint in self:

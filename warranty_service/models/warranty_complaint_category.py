@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class WarrantyComplaintCategory(models.Model):
     _name = "warranty.complaint.category"
+    _inherit = ["warranty.portal.field.access"]
     _description = "Complaint Category"
     _order = "sequence, name"
     _check_company_auto = True
@@ -23,6 +24,10 @@ class WarrantyComplaintCategory(models.Model):
         ("deadline_days_positive", "CHECK(deadline_days > 0)", "A complaint deadline is at least 1 day."),
         ("name_company_uniq", "UNIQUE(name, company_id)", "A complaint category with this name already exists."),
     ]
+
+    def _warranty_portal_field_names(self):
+        # The portal's "Report a Problem" form offers the categories by name
+        return {"name", "company_id"}
 
     @api.constrains("deadline_days")
     def _check_deadline_days(self):

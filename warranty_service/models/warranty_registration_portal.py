@@ -4,9 +4,17 @@ from odoo import fields, models
 class WarrantyRegistration(models.Model):
     # The owner's portal (issue 16): a unit's page, reachable from e-mails by its access token
     _name = "warranty.registration"
-    _inherit = ["warranty.registration", "portal.mixin"]
+    _inherit = ["warranty.registration", "portal.mixin", "warranty.portal.field.access"]
 
     complaint_ids = fields.One2many("warranty.complaint", "registration_id", string="Complaints")
+
+    def _warranty_portal_field_names(self):
+        # What the unit pages show its owner (portal_my_units, portal_my_unit) and their record rule reads
+        return {
+            "name", "partner_id", "company_id", "is_void", "lot_id", "product_id", "state", "date_start", "date_end",
+            "mileage_limit_km", "extension_product_id", "date_end_extended", "extension_mileage_limit_km",
+            "date_expiry", "complaint_ids",
+        }
 
     def _compute_access_url(self):
         for registration in self:

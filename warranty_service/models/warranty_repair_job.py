@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -261,25 +262,69 @@ class WarrantyRepairJob(models.Model):
         return jobs
 
     def write(self, vals):
+        if "repair_id" in vals:
+            # For everyone, the manager included: a job's parts, labour, claim lines and goodwill approval are the
+            # work of its own repair (its unit, its customer); moved, they would be claimed on another one
+            moved = self.filtered(lambda job: job.repair_id.id != (vals["repair_id"] or False))
+            if moved:
+                raise UserError(
+                    _(
+                        "Job %(job)s belongs to repair %(repair)s: a job cannot be moved to another repair. Create "
+                        "the job on the other repair instead.",
+                        job=moved[0].display_name,
+                        repair=moved[0].repair_id.name,
+                    )
+                )
+        changed = self._get_changed_goodwill(vals)
         if not self.env.su:
             if JOB_ACTION_FIELDS & vals.keys():
                 raise UserError(_("A job is started and its goodwill approved with their buttons, not by editing."))
             self.repair_id._check_repair_editable()
-            approved = self.filtered("goodwill_approved_by_id")
-            if approved and any(
-                field in GOODWILL_FIELDS and approved[:1][field] != value for field, value in vals.items()
-            ):
+            if changed and not self.env.user.has_group("warranty_service.group_warranty_manager"):
                 raise UserError(
                     _(
                         "The goodwill of job %(job)s is approved: its pay type and split can no longer change.",
-                        job=approved[0].display_name,
+                        job=changed[0].display_name,
                     )
                 )
         result = super().write(vals)
+        if changed:
+            # A Warranty Manager changed what was approved: the new terms are approved anew, with the button.
+            # sudo: the approval is written by the approval's action only (see JOB_ACTION_FIELDS)
+            changed.sudo().write({"goodwill_approved_by_id": False, "goodwill_approval_date": False})
+            bodies = {}
+            for job in changed.filtered(lambda j: j.pay_type == "goodwill"):
+                bodies.setdefault(job.repair_id.id, []).append(_(
+                    "The goodwill of job %(job)s changed after its approval: a Warranty Manager must approve it "
+                    "again.",
+                    job=job.display_name,
+                ))
+            # Logged on the repair (a note that notifies nobody, so that a user without an e-mail address may
+            # write too); the caller may write these jobs, checked above
+            changed.repair_id.filtered(lambda repair: repair.id in bodies)._message_log_batch(
+                {repair_id: Markup("<br/>").join(lines) for repair_id, lines in bodies.items()}
+            )
         if GOODWILL_FIELDS & vals.keys():
             # Who pays changed: the customer's quotation follows
             self.repair_id._update_job_sale_prices(self.move_ids, self.labor_line_ids)
         return result
+
+    def _get_changed_goodwill(self, vals):
+        """The approved jobs of ``self`` whose pay type, split or authorization ``vals`` changes, each job
+        compared with its own approved values."""
+        names = GOODWILL_FIELDS & vals.keys()
+        if not names:
+            return self.browse()
+
+        def differs(job, name):
+            new = vals[name]
+            if self._fields[name].type == "float":
+                return float_compare(job[name], float(new or 0.0), precision_digits=2) != 0
+            return (job[name] or False) != (new or False)
+
+        return self.filtered(
+            lambda job: job.goodwill_approved_by_id and any(differs(job, name) for name in names)
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done_repair(self):

@@ -81,6 +81,20 @@ class WarrantyRepairLabor(models.Model):
         if vals.keys() - {"sale_line_id"}:
             # Linking the labour to the customer's quotation changes no work: core quotes done repairs too
             self.repair_id._check_repair_editable()
+        if "repair_id" in vals:
+            # The labour is its repair's work, quoted on its repair's sale order: moved onto another repair (a done
+            # one least of all), it would be claimed and paid there
+            moved = self.filtered(lambda line: line.repair_id.id != (vals["repair_id"] or False))
+            if moved:
+                raise UserError(_(
+                    "Labour %(operation)s belongs to repair %(repair)s: it cannot be moved to another repair. Remove "
+                    "it and add it to the other repair instead.",
+                    operation=moved[0].operation_id.display_name, repair=moved[0].repair_id.name,
+                ))
+        if vals.get("job_id"):
+            # Put on another job: that job's repair must be open too (the job must be one of this repair, see
+            # _check_job_repair)
+            self.env["warranty.repair.job"].browse(vals["job_id"]).repair_id._check_repair_editable()
         result = super().write(vals)
         if "hours" in vals or "operation_id" in vals:
             self._update_sale_order_lines()

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class WarrantyRepairSublet(models.Model):
@@ -41,6 +41,21 @@ class WarrantyRepairSublet(models.Model):
 
     def write(self, vals):
         self.job_id.repair_id._check_repair_editable()
+        if vals.get("job_id") or vals.get("repair_id"):
+            # A sublet moves between the jobs of its own repair only: onto another repair (a done one least of
+            # all) it would be claimed there. Its repair follows its job: written, it would move the whole job.
+            target = (
+                self.env["warranty.repair.job"].browse(vals["job_id"]).repair_id if vals.get("job_id")
+                else self.env["repair.order"].browse(vals["repair_id"])
+            )
+            target._check_repair_editable()
+            moved = self.filtered(lambda line: line.job_id.repair_id != target)
+            if moved:
+                raise UserError(_(
+                    "Sublet %(work)s belongs to repair %(repair)s: it cannot be moved to another repair. Remove it "
+                    "and add it to a job of the other repair instead.",
+                    work=moved[0].name, repair=moved[0].job_id.repair_id.name,
+                ))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

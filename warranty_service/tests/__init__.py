@@ -41,3 +41,5 @@ from . import test_job_coverage
 from . import test_registration_transfer
 from . import test_certificate_components
 from . import test_month_end_integrity
+from . import test_repair_job_integrity
+from . import test_portal_fields

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 from odoo import fields
@@ -382,3 +383,55 @@ class TestComplaintPortalRules(WarrantyCommon):
             self.complaint_own.with_user(self.portal_user).action_start()
         with self.assertRaises(AccessError):
             self.repair_own.with_user(self.portal_user).write({"odometer_km": 5})
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintRepairOfItsUnit(WarrantyCommon):
+    """Issue 27, item 9: a complaint's repair is one of the complaint's unit and customer, whatever the caller
+    sends (the form's domain is only a suggestion): the owner's portal shows the complaint's repair."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_customer = cls.env["res.partner"].create({"name": "Other Owner", "email": "other@example.com"})
+        cls.lot_own, cls.lot_other = cls._create_lots(cls.van, "VIN-CR-1", "VIN-CR-2")
+        cls.reg_own, cls.reg_other = cls.env["warranty.registration"].create([
+            {"lot_id": cls.lot_own.id, "partner_id": cls.customer.id, "date_start": "2026-01-10"},
+            {"lot_id": cls.lot_other.id, "partner_id": cls.other_customer.id, "date_start": "2026-01-10"},
+        ])
+        cls.repair_own, cls.repair_other_unit, cls.repair_other_customer = cls.env["repair.order"].create([
+            {"product_id": cls.van.id, "lot_id": cls.lot_own.id, "partner_id": cls.customer.id},
+            {"product_id": cls.van.id, "lot_id": cls.lot_other.id, "partner_id": cls.other_customer.id},
+            # The same unit, in the hands of its earlier owner
+            {"product_id": cls.van.id, "lot_id": cls.lot_own.id, "partner_id": cls.other_customer.id},
+        ])
+
+    def _vals(self, **values):
+        return {
+            "partner_id": self.customer.id, "registration_id": self.reg_own.id,
+            "description": "The engine knocks when cold.", "channel": "phone", **values,
+        }
+
+    def test_repair_of_another_unit_refused(self):
+        Complaint = self.env["warranty.complaint"].with_user(self.user_workshop)
+        message = (
+            r"Complaint CMP/\d+/\d+ is about unit VIN-CR-1 of Farmer Jensen: its repair must be a repair of that unit "
+            rf"and customer, and {re.escape(self.repair_other_unit.name)} is not \(unit VIN-CR-2 of Other Owner\)\."
+        )
+        with self.assertRefused(message):
+            Complaint.create(self._vals(repair_id=self.repair_other_unit.id))
+        complaint = Complaint.create(self._vals())
+        with self.assertRefused(message):
+            complaint.write({"repair_id": self.repair_other_unit.id})
+        other_customer = re.escape(self.repair_other_customer.name)
+        with self.assertRefused(rf"and {other_customer} is not \(unit VIN-CR-1 of Other Owner\)"):
+            complaint.write({"repair_id": self.repair_other_customer.id})
+        with self.assertRefused("its repair must be a repair of that unit and customer"):
+            self.repair_other_unit.with_user(self.user_workshop).write({"complaint_ids": [(4, complaint.id)]})
+        self.assertFalse(complaint.repair_id)
+        # The repair of its own unit and customer is linked; the unit then no longer changes under it
+        complaint.write({"repair_id": self.repair_own.id})
+        self.assertEqual(complaint.repair_id, self.repair_own)
+        with self.assertRefused("its repair must be a repair of that unit and customer"):
+            complaint.write({"registration_id": self.reg_other.id, "partner_id": self.other_customer.id})
+        self.assertEqual(complaint.registration_id, self.reg_own)
