@@ -52,6 +52,8 @@
         "report/repair_job_reports.xml",
         "views/warranty_claim_chargeback_views.xml",
         "security/warranty_month_end_security.xml",
+        "security/warranty_claim_validation_security.xml",
+        "views/warranty_claim_validation_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

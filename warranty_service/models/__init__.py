@@ -42,3 +42,6 @@ from . import warranty_repair_job
 from . import warranty_repair_sublet
 from . import account_chart_template
 from . import warranty_claim_chargeback
+from . import warranty_claim_validation_rule
+from . import warranty_claim_validation_result
+from . import warranty_claim_validation

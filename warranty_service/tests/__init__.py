@@ -35,3 +35,4 @@ from . import test_i18n
 from . import test_bulgarian
 from . import test_partial_serial
 from . import test_month_end
+from . import test_claim_validation
