@@ -54,6 +54,9 @@
         "security/warranty_month_end_security.xml",
         "security/warranty_claim_validation_security.xml",
         "views/warranty_claim_validation_views.xml",
+        "views/warranty_claim_reason_views.xml",
+        "views/warranty_labor_time_views.xml",
+        "views/warranty_claim_type_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

@@ -68,6 +68,11 @@ class ResPartner(models.Model):
     )
 
     # Pre-validation of claims (issue 25): what this manufacturer checks before it accepts a claim
+    warranty_transport_letter_hours = fields.Integer(
+        string="Carrier Letter Deadline (hours)", default=24,
+        help="Transport damage: hours after the damage is found at delivery within which the letter to the carrier "
+        "must be sent for this manufacturer to pay the claim.",
+    )
     warranty_validation_rule_ids = fields.One2many(
         "warranty.claim.validation.rule", "manufacturer_id", string="Claim Validation Rules",
     )

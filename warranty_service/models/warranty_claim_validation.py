@@ -10,7 +10,9 @@ from .warranty_claim_validation_rule import CLAIM_TYPE_SELECTION
 # Written by the pre-validation only (with sudo), never by a user
 CLAIM_VALIDATION_FIELDS = frozenset({"validation_result_ids", "validation_state", "validation_date"})
 # What kind of claim it is and what it refers to: content, written in draft by the workshop
-CLAIM_TYPE_FIELDS = frozenset({"claim_type", "previous_claim_id"})
+CLAIM_TYPE_FIELDS = frozenset({
+    "claim_type", "previous_claim_id", "transport_carrier_id", "transport_damage_date", "transport_letter_date",
+})
 # The claims whose unit must still be under the manufacturer's warranty
 COVERED_CLAIM_TYPES = ("warranty", "parts_warranty")
 # How many claims' errors a refused submission lists before summing up the rest
@@ -34,6 +36,16 @@ class WarrantyClaim(models.Model):
         domain="[('lot_id', '=', lot_id), ('id', '!=', id)]",
         help="Parts warranty: the claim of the repair that fitted the part that failed again.",
     )
+    transport_carrier_id = fields.Many2one(
+        "res.partner", string="Carrier", check_company=True,
+        help="Transport damage: the carrier that delivered the damaged unit.",
+    )
+    transport_damage_date = fields.Datetime(string="Damage Found On")
+    transport_letter_date = fields.Datetime(
+        string="Letter to Carrier On",
+        help="Transport damage: when the letter holding the carrier liable was sent; the manufacturer wants it "
+        "within its deadline in hours after the damage was found.",
+    )
     validation_result_ids = fields.One2many(
         "warranty.claim.validation.result", "claim_id", string="Validation Findings", readonly=True,
     )
@@ -50,6 +62,9 @@ class WarrantyClaim(models.Model):
             if claim.claim_type:
                 continue
             repair = claim.repair_id
+            if repair.warranty_claim_type in ("pdi", "transport_damage", "parts_warranty"):
+                claim.claim_type = repair.warranty_claim_type
+                continue
             jobs = repair.job_ids.filtered(lambda job: job._get_share("manufacturer") > 0)
             pay_types = set(jobs.mapped("pay_type"))
             if pay_types == {"goodwill"}:
@@ -135,6 +150,13 @@ class WarrantyClaim(models.Model):
                 raise UserError(failed._format_validation_errors())
         return super().action_submit()
 
+    def action_resubmit(self):
+        result = super().action_resubmit()
+        # The next revision is not decided yet: its lines lose the manufacturer's reason codes with their decisions.
+        # sudo: decisions are written by the decision actions only
+        self.line_ids.sudo().write({"reason_code_id": False})
+        return result
+
     # The validation
 
     def _run_validation(self):
@@ -145,7 +167,7 @@ class WarrantyClaim(models.Model):
         claims.fetch([
             "name", "company_id", "manufacturer_id", "state", "claim_type", "lot_id", "repair_date", "failure_date",
             "odometer_km", "registration_id", "defect_code_ids", "causal_part_id", "late_reason", "previous_claim_id",
-            "line_ids",
+            "line_ids", "transport_carrier_id", "transport_damage_date", "transport_letter_date",
         ])
         rules = self.env["warranty.claim.validation.rule"].search([
             ("manufacturer_id", "in", claims.manufacturer_id.ids), ("company_id", "in", claims.company_id.ids),
@@ -263,11 +285,13 @@ class WarrantyClaim(models.Model):
 
     def _get_validation_guide_hours(self, line):
         """The hours the manufacturer pays for labour ``line``: its time guide's, else the operation's standard."""
-        return line.labor_operation_id.standard_hours
+        return line.guide_hours
 
     # One method per rule kind: each yields (message, claim line or None, downgraded to a warning)
 
     def _validate_submission_deadline(self, rule, context):
+        if self.claim_type == "transport_damage":
+            yield from self._validate_carrier_letter()
         days = rule.days or self.manufacturer_id.warranty_claim_deadline_days
         if not (days and self.repair_date):
             return
@@ -284,6 +308,23 @@ class WarrantyClaim(models.Model):
             yield late, None, True
         else:
             yield message, None, False
+
+    def _validate_carrier_letter(self):
+        """Transport damage: the carrier is named and held liable by letter within the manufacturer's hours."""
+        if not self.transport_carrier_id:
+            yield _("Transport damage: name the carrier that delivered the damaged unit."), None, False
+        if not (self.transport_damage_date and self.transport_letter_date):
+            missing = _("Transport damage: enter when the damage was found and when the letter to the carrier went.")
+            yield missing, None, False
+            return
+        hours = self.manufacturer_id.warranty_transport_letter_hours
+        late = (self.transport_letter_date - self.transport_damage_date).total_seconds() / 3600.0
+        if hours and late > hours:
+            yield _(
+                "Transport damage: the letter to the carrier went %(late)s h after the damage was found, more than "
+                "the %(hours)s h %(manufacturer)s allows.",
+                late=round(late, 1), hours=hours, manufacturer=self.manufacturer_id.name,
+            ), None, False
 
     def _validate_parts_return_deadline(self, rule, context):
         deadline = self.repair_date + timedelta(days=rule.days) if self.repair_date else None

@@ -36,3 +36,6 @@ from . import test_bulgarian
 from . import test_partial_serial
 from . import test_month_end
 from . import test_claim_validation
+from . import test_claim_reason_codes
+from . import test_labor_time_guide
+from . import test_claim_types

@@ -122,13 +122,14 @@ class TestClaimValidationRules(ClaimValidationCommon):
             "ELH", "warning",
             "[01-2310] Replace rear seal: 4.0 h claimed above the guide's 3.5 h (reason: Seized bolts).",
         )])
-        self.operation_seal.standard_hours = 4.5
-        labour.with_user(self.user_workshop).hours_override_reason = False
-        self.operation_seal.standard_hours = 3.0
+        # A line saved before its guide required a reason (the line's constraint refuses it since)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE warranty_claim_line SET hours_override_reason = NULL WHERE id = %s", [labour.id])
+        labour.invalidate_recordset(["hours_override_reason"])
         self._validate(claim)
         self.assertEqual(self._findings(claim), [(
             "ELH", "error",
-            "[01-2310] Replace rear seal: 4.0 h claimed above the guide's 3.0 h: enter why (Hours Over Standard).",
+            "[01-2310] Replace rear seal: 4.0 h claimed above the guide's 3.5 h: enter why (Hours Over Standard).",
         )])
 
     def test_coverage_expired(self):
