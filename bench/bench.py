@@ -42,7 +42,7 @@ SIZES = {
         "partial_checks": 100,
     },
 }
-DEFAULT_VALIDATION_KINDS = ("SUB", "PNR", "ELH", "EW", "DOC", "DUP", "UPR")
+DEFAULT_VALIDATION_KINDS = ("SUB", "PNR", "ELH", "EW", "DOC", "TDP", "DUP", "UPR")
 N_MODELS = 10  # unit models (product variants) the bulk-filled registrations and repairs spread over
 
 

@@ -27,6 +27,9 @@ DEFAULT_RULES = [
     {"code": "ELH", "kind": "labour_above_guide", "severity": "error"},
     {"code": "EW", "kind": "coverage_expired", "severity": "error"},
     {"code": "DOC", "kind": "required_attachments", "severity": "warning", "attachment_count": 1},
+    # Transport damage is paid on the photos of the damage found at delivery
+    {"code": "TDP", "kind": "required_attachments", "severity": "error", "claim_type": "transport_damage",
+     "attachment_count": 2, "attachment_mimetype": "image/"},
     {"code": "DUP", "kind": "duplicate_claim", "severity": "error", "days": 30},
     {"code": "UPR", "kind": "unrelated_previous_repair", "severity": "warning", "days": 365},
 ]

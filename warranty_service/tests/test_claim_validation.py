@@ -53,11 +53,11 @@ class TestClaimValidationRules(ClaimValidationCommon):
             self.manufacturer.with_user(self.user_workshop).action_create_warranty_validation_rules()
         action = self.manufacturer.with_user(self.user_manager).action_create_warranty_validation_rules()
         rules = self.Rule.search(action["domain"])
-        self.assertEqual(sorted(rules.mapped("code")), ["DOC", "DUP", "ELH", "EW", "PNR", "SUB", "UPR"])
+        self.assertEqual(sorted(rules.mapped("code")), ["DOC", "DUP", "ELH", "EW", "PNR", "SUB", "TDP", "UPR"])
         self.assertEqual(rules.filtered(lambda rule: rule.code == "DUP").days, 30)
         # Twice: the codes already there are kept, none is added
         self.manufacturer.with_user(self.user_manager).action_create_warranty_validation_rules()
-        self.assertEqual(self.Rule.search_count([("manufacturer_id", "=", self.manufacturer.id)]), 7)
+        self.assertEqual(self.Rule.search_count([("manufacturer_id", "=", self.manufacturer.id)]), 8)
         with self.assertRaisesRegex(AccessError, "You are not allowed to create"):
             self.Rule.with_user(self.user_workshop).create({
                 "manufacturer_id": self.manufacturer.id, "kind": "duplicate_claim", "code": "X", "name": "X",
