@@ -42,6 +42,7 @@ SIZES = {
         "partial_checks": 100,
     },
 }
+DEFAULT_VALIDATION_KINDS = ("SUB", "PNR", "ELH", "EW", "DOC", "TDP", "DUP", "UPR")
 N_MODELS = 10  # unit models (product variants) the bulk-filled registrations and repairs spread over
 
 
@@ -694,6 +695,30 @@ def scenario_4(args, sizes):
     ]
 
 
+# ------------------------------------------------------------------------------- 8. claim pre-validation
+
+def scenario_8(args, sizes):
+    """Validating draft claims in one batch against every default rule (issue 25): <= 20 queries per claim."""
+    count = sizes["claims"]
+    with environment(args.addon, commit=False) as env:
+        f = fixtures(env)
+        env["warranty.claim.validation.rule"]._create_default_rules(f["manufacturer"])
+        warm = done_covered_repairs(env, f, 1)
+        env["warranty.claim"].browse(warm.action_create_warranty_claim()["res_id"]).action_validate_claims()
+        repairs = done_covered_repairs(env, f, count)
+        repairs.action_create_warranty_claim()
+        claims = env["warranty.claim"].browse(repairs.claim_ids.ids)
+        assert len(claims) == count
+        queries, seconds, _r = measure(env, claims.action_validate_claims)
+        states = sorted(set(claims.mapped("validation_state")))
+        findings = len(claims.validation_result_ids)
+    note = f"{count} draft claims, {len(DEFAULT_VALIDATION_KINDS)} default rules; states {states}, {findings} findings"
+    return [
+        row("8 validation", "validate claims s", rnd(seconds, 2), "report", None, note=note),
+        row("8 validation", "validation queries per claim", rnd(queries / count, 2), "<= 20", None),
+    ]
+
+
 # ------------------------------------------------------------------------------- 5. file exchange
 
 def csv_bytes(header, rows):
@@ -958,7 +983,7 @@ def scenario_7(args, sizes):
 def report(args):
     rows = []
     meta = {}
-    for name in ("fill", "1", "2", "3", "4", "5", "6", "7"):
+    for name in ("fill", "1", "2", "3", "4", "5", "6", "7", "8"):
         path = os.path.join(RESULTS, f"partial-{name}.json")
         if os.path.exists(path):
             with open(path) as handle:
@@ -1010,7 +1035,7 @@ def main():
     sizes.update(json.loads(os.environ.get("BENCH_SIZES") or "{}"))
     profile = os.environ.get("BENCH_PROFILE")  # a file: cProfile of the scenario, to find where time goes
     func = {"fill": scenario_fill, "1": scenario_1, "2": scenario_2, "3": scenario_3, "4": scenario_4,
-            "5": scenario_5, "6": scenario_6, "7": scenario_7}[args.scenario]
+            "5": scenario_5, "6": scenario_6, "7": scenario_7, "8": scenario_8}[args.scenario]
     start = time.perf_counter()
     if profile:
         import cProfile

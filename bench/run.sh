@@ -69,7 +69,7 @@ kill "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
 
-for scenario in 4 5 6 7; do
+for scenario in 4 5 6 7 8; do
     echo "bench: scenario $scenario"
     bench --scenario "$scenario" 2>>"$LOG"
 done

@@ -60,6 +60,11 @@
         "views/repair_order_usage_views.xml",
         "views/warranty_repair_job_coverage_views.xml",
         "report/warranty_certificate_components.xml",
+        "security/warranty_claim_validation_security.xml",
+        "views/warranty_claim_validation_views.xml",
+        "views/warranty_claim_reason_views.xml",
+        "views/warranty_labor_time_views.xml",
+        "views/warranty_claim_type_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

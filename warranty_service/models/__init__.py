@@ -51,3 +51,12 @@ from . import warranty_repair_sublet
 from . import account_chart_template
 from . import warranty_claim_chargeback
 from . import warranty_remittance_booking
+from . import warranty_claim_validation_rule
+from . import warranty_claim_validation_result
+from . import warranty_claim_validation
+from . import warranty_claim_reason_code
+from . import warranty_labor_time_guide
+from . import warranty_repair_labor_guide
+from . import warranty_repair_job_time
+from . import warranty_repair_job_clock
+from . import repair_order_claim_type

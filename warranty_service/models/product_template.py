@@ -26,6 +26,10 @@ class ProductTemplate(models.Model):
         string="Warranty Manufacturer",
         help="The partner that warranty claims for this product are sent to.",
     )
+    warranty_pdi_amount = fields.Float(
+        string="PDI Flat Amount", digits="Product Price",
+        help="What the manufacturer pays for the pre-delivery inspection of a unit of this model.",
+    )
     # Extended warranty sold (or granted) as a service
     is_extended_warranty = fields.Boolean(
         string="Is an Extended Warranty",

@@ -113,8 +113,8 @@ class RepairOrder(models.Model):
             recall = labor.recall_id & recalls
             if campaign_only and not recall:
                 continue
-            standard = labor.operation_id.standard_hours
-            # The manufacturer pays its standard time; more needs a reason on the claim line
+            standard = labor.guide_hours
+            # The manufacturer pays its flat-rate time (time guide, else standard); more needs a reason on the line
             hours = min(labor.hours, standard) if standard else labor.hours
             lines.append(
                 Command.create(

@@ -67,6 +67,24 @@ class ResPartner(models.Model):
         help="Created with the first claim to this manufacturer.",
     )
 
+    # Pre-validation of claims (issue 25): what this manufacturer checks before it accepts a claim
+    warranty_transport_letter_hours = fields.Integer(
+        string="Carrier Letter Deadline (hours)", default=24,
+        help="Transport damage: hours after the damage is found at delivery within which the letter to the carrier "
+        "must be sent for this manufacturer to pay the claim.",
+    )
+    warranty_validation_rule_ids = fields.One2many(
+        "warranty.claim.validation.rule", "manufacturer_id", string="Claim Validation Rules",
+    )
+
+    def action_create_warranty_validation_rules(self):
+        """Give these manufacturers the default claim rules (deadlines, parts return, labour guide, coverage,
+        attachments, duplicates, previous repair); rules already there are kept."""
+        self.env["warranty.claim.validation.rule"]._create_default_rules(self)
+        action = self.env["ir.actions.act_window"]._for_xml_id("warranty_service.warranty_claim_validation_rule_action")
+        action["domain"] = [("manufacturer_id", "in", self.ids)]
+        return action
+
     def _get_warranty_claim_sequence(self):
         """This manufacturer's claim numbering, created the first time a claim is made."""
         self.ensure_one()

@@ -251,9 +251,10 @@ class WarrantyClaim(models.Model):
             missing = []
             if not claim.line_ids:
                 missing.append(_("lines"))
-            if not claim.defect_code_ids:
+            # A pre-delivery inspection is paid for the inspection: there is no defect to state
+            if not claim.defect_code_ids and claim.claim_type != "pdi":
                 missing.append(_("a defect code"))
-            if not claim.causal_part_id:
+            if not claim.causal_part_id and claim.claim_type != "pdi":
                 missing.append(_("the causal part"))
             if missing:
                 raise UserError(

@@ -232,6 +232,11 @@ class WarrantyClaimChargebackLine(models.Model):
     currency_id = fields.Many2one(related="chargeback_id.currency_id")
     claim_id = fields.Many2one("warranty.claim", string="Claim", required=True, index=True, check_company=True)
     amount = fields.Monetary(required=True)
+    reason_code_id = fields.Many2one(
+        "warranty.claim.reason.code", string="Reason Code", index="btree_not_null", check_company=True,
+        domain="[('manufacturer_id', '=', manufacturer_id)]",
+        help="The manufacturer's reason code of the audit finding on this claim.",
+    )
     # Stored for the analysis per reason, technician and labour operation
     manufacturer_id = fields.Many2one(related="chargeback_id.manufacturer_id", store=True)
     date = fields.Date(related="chargeback_id.date", store=True)
@@ -253,6 +258,16 @@ class WarrantyClaimChargebackLine(models.Model):
             labor = line.claim_id.sudo().line_ids.filtered(lambda claim_line: claim_line.line_type == "labor")[:1]
             line.labor_operation_id = labor.labor_operation_id
             line.technician_id = line.claim_id.sudo().repair_id.labor_line_ids[:1].user_id
+
+    @api.constrains("reason_code_id", "chargeback_id")
+    def _check_reason_code_manufacturer(self):
+        for line in self.filtered("reason_code_id"):
+            if line.reason_code_id.manufacturer_id != line.chargeback_id.manufacturer_id:
+                raise ValidationError(_(
+                    "Reason code %(code)s is %(other)s's, the chargeback is %(manufacturer)s's.",
+                    code=line.reason_code_id.code, other=line.reason_code_id.manufacturer_id.name,
+                    manufacturer=line.chargeback_id.manufacturer_id.name,
+                ))
 
     @api.constrains("amount")
     def _check_amount(self):

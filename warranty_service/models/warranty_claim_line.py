@@ -9,10 +9,10 @@ LINE_CONTENT_FIELDS = frozenset({
     "return_required",
 }) | frozenset({"job_id", "is_sublet", "sublet_line_id"})
 # The manufacturer's decision: recorded by a Warranty Accountant or Manager while the claim is submitted
-LINE_DECISION_FIELDS = frozenset({"decision", "amount_accepted", "rejection_code"})
+LINE_DECISION_FIELDS = frozenset({"decision", "amount_accepted", "rejection_code", "reason_code_id"})
 # Computed or related: never written by hand
 LINE_COMPUTED_FIELDS = frozenset(
-    {"amount_claimed", "amount_rejected", "company_id", "manufacturer_id", "submission_date"}
+    {"amount_claimed", "amount_rejected", "company_id", "manufacturer_id", "submission_date", "guide_hours"}
 )
 
 
@@ -57,6 +57,16 @@ class WarrantyClaimLine(models.Model):
     manufacturer_id = fields.Many2one(related="claim_id.manufacturer_id", store=True, string="Manufacturer")
     submission_date = fields.Date(related="claim_id.submission_date", store=True, string="Submitted On")
     rejection_code = fields.Char(copy=False)
+    reason_code_id = fields.Many2one(
+        "warranty.claim.reason.code", string="Reason Code", copy=False, index="btree_not_null", check_company=True,
+        domain="[('manufacturer_id', '=', manufacturer_id)]",
+        help="The manufacturer's reason code of a rejected or partially accepted line.",
+    )
+    guide_hours = fields.Float(
+        string="Flat-Rate Hours", digits=(16, 2), compute="_compute_guide_hours", store=True,
+        help="What the manufacturer pays for this labour on this unit: its time guide for the unit's VIN on the "
+        "repair date, else the operation's standard time.",
+    )
     hours_override_reason = fields.Char(
         string="Hours Over Standard",
         help="Why more hours than the manufacturer's standard time are claimed.",
@@ -118,6 +128,20 @@ class WarrantyClaimLine(models.Model):
                     )
                 )
 
+    @api.constrains("reason_code_id", "claim_id")
+    def _check_reason_code_manufacturer(self):
+        for line in self.filtered("reason_code_id"):
+            if line.reason_code_id.manufacturer_id != line.claim_id.manufacturer_id:
+                raise ValidationError(
+                    _(
+                        "%(line)s: reason code %(code)s is %(other)s's, the claim was made to %(manufacturer)s.",
+                        line=line.name,
+                        code=line.reason_code_id.code,
+                        other=line.reason_code_id.manufacturer_id.name,
+                        manufacturer=line.claim_id.manufacturer_id.name,
+                    )
+                )
+
     @api.depends("quantity", "price_unit")
     def _compute_amount_claimed(self):
         for line in self:
@@ -133,10 +157,26 @@ class WarrantyClaimLine(models.Model):
             decided = line.claim_id.state in ("accepted", "partially_accepted", "rejected", "paid")
             line.amount_rejected = line.amount_claimed - line.amount_accepted if decided else 0.0
 
-    @api.constrains("quantity", "labor_operation_id", "hours_override_reason")
+    # Not on the operation's standard time nor on the guide: a line keeps the hours it was claimed with when the
+    # manufacturer's terms change later (its unit and date are frozen once the claim is sent)
+    @api.depends("labor_operation_id", "claim_id.lot_id", "claim_id.repair_date", "claim_id.product_id")
+    def _compute_guide_hours(self):
+        questions = {
+            line: (
+                line.labor_operation_id._origin, line.claim_id.lot_id.name or "", line.claim_id.repair_date,
+                line.claim_id.product_id.product_tmpl_id._origin,
+            )
+            for line in self
+        }
+        answers = self.env["warranty.labor.time.guide"]._find_guides(list(set(questions.values())))
+        for line, question in questions.items():
+            guide = answers.get(question)
+            line.guide_hours = guide.hours if guide else line.labor_operation_id.standard_hours
+
+    @api.constrains("quantity", "labor_operation_id", "hours_override_reason", "guide_hours")
     def _check_standard_hours(self):
-        for line in self.filtered(lambda line: line.line_type == "labor" and line.labor_operation_id.standard_hours):
-            over = line.quantity > line.labor_operation_id.standard_hours
+        for line in self.filtered(lambda line: line.line_type == "labor" and line.guide_hours):
+            over = line.quantity > line.guide_hours
             if over and not (line.hours_override_reason or "").strip():
                 raise ValidationError(
                     _(
@@ -144,7 +184,7 @@ class WarrantyClaimLine(models.Model):
                         "time was exceeded, or the manufacturer pays the standard time only.",
                         line=line.name,
                         hours=line.quantity,
-                        standard=line.labor_operation_id.standard_hours,
+                        standard=line.guide_hours,
                     )
                 )
 
@@ -221,6 +261,10 @@ class WarrantyClaimLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if vals.get("reason_code_id") and "rejection_code" not in vals:
+            # The manufacturer's code says it: the line's rejection code is the reason code's
+            reason = self.env["warranty.claim.reason.code"].browse(vals["reason_code_id"])
+            vals = {**vals, "rejection_code": reason.code}
         names = set(vals)
         if "claim_id" in names and any(line.claim_id.id != vals["claim_id"] for line in self):
             raise UserError(_("A claim line belongs to its claim: it cannot be moved to another claim."))

@@ -490,7 +490,7 @@ class WarrantyRepairJob(models.Model):
             })
         for labor in self.labor_line_ids:
             recall = labor.recall_id & recalls or (recalls[:1] if recalls else recalls)
-            standard = labor.operation_id.standard_hours
+            standard = labor.guide_hours
             hours = min(labor.hours, standard) if standard else labor.hours
             if not hours:
                 continue

@@ -43,3 +43,7 @@ from . import test_certificate_components
 from . import test_month_end_integrity
 from . import test_repair_job_integrity
 from . import test_portal_fields
+from . import test_claim_validation
+from . import test_claim_reason_codes
+from . import test_labor_time_guide
+from . import test_claim_types

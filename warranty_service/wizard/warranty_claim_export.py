@@ -15,6 +15,8 @@ EXPORT_COLUMNS = [
     # Repair jobs (appended: readers of the columns above are not disturbed); empty for a repair without jobs
     "job_ref", "pay_type", "complaint", "cause", "correction", "job_defect_codes", "authorization_number",
     "authorization_amount", "authorization_date", "sublet",
+    # Claim types and their documents (issue 25): the files on the claim, as "id:name" separated by "; "
+    "claim_type", "attachments",
 ]
 
 
@@ -72,7 +74,19 @@ class WarrantyClaimExport(models.TransientModel):
         return {"type": "ir.actions.act_window", "name": _("Export Claims"), "res_model": self._name,
                 "res_id": self.id, "views": [(False, "form")], "target": "new"}
 
+    def _get_attachments(self, claims):
+        """{claim id: attachments} of the claims' files (photos, diagnostic logs), in one query."""
+        by_claim = {}
+        # sudo: the files of claims the user exports (ir.attachment would check each claim again)
+        for attachment in self.env["ir.attachment"].sudo().search_fetch(
+            [("res_model", "=", "warranty.claim"), ("res_id", "in", claims.ids)], ["res_id", "name", "mimetype"],
+            order="id",
+        ):
+            by_claim.setdefault(attachment.res_id, []).append(attachment)
+        return by_claim
+
     def _export_rows(self, claims):
+        attachments = self._get_attachments(claims)
         claims.line_ids.fetch(["claim_id", "line_type", "product_id", "name", "quantity", "price_unit",
                                "amount_claimed", "return_required", "returned_lot_id", "returned_package_id",
                                "job_id", "is_sublet"])
@@ -100,6 +114,10 @@ class WarrantyClaimExport(models.TransientModel):
                     "causal_part": claim.causal_part_id.default_code or claim.causal_part_id.display_name or "",
                     "failure_cause": claim.failure_cause or "",
                     **self._export_job_values(line),
+                    "claim_type": claim.claim_type or "",
+                    "attachments": "; ".join(
+                        f"{attachment.id}:{attachment.name}" for attachment in attachments.get(claim.id, ())
+                    ),
                 }
 
     def _export_job_values(self, line):
@@ -128,8 +146,10 @@ class WarrantyClaimExport(models.TransientModel):
     def _to_xml(self, claims):
         root = etree.Element("warranty_claims", manufacturer=self.manufacturer_id.name or "",
                              dealer=self.env.company.name or "")
+        attachments = self._get_attachments(claims)
         for claim in claims:
-            node = etree.SubElement(root, "claim", number=claim.name, revision=str(claim.revision))
+            node = etree.SubElement(root, "claim", number=claim.name, revision=str(claim.revision),
+                                    type=claim.claim_type or "")
             unit = etree.SubElement(node, "unit", serial=claim.lot_id.name or "",
                                     odometer_km=str(claim.odometer_km))
             unit.text = claim.product_id.display_name or ""
@@ -138,6 +158,11 @@ class WarrantyClaimExport(models.TransientModel):
             etree.SubElement(node, "defect_codes").text = " ".join(claim.defect_code_ids.mapped("code"))
             etree.SubElement(node, "causal_part").text = claim.causal_part_id.display_name or ""
             etree.SubElement(node, "failure_cause").text = claim.failure_cause or ""
+            if attachments.get(claim.id):
+                files = etree.SubElement(node, "attachments")
+                for attachment in attachments[claim.id]:
+                    etree.SubElement(files, "attachment", id=str(attachment.id), name=attachment.name or "",
+                                     mimetype=attachment.mimetype or "")
             lines = etree.SubElement(node, "lines")
             for line in claim.line_ids:
                 item = etree.SubElement(lines, "line", ref=str(line.id), type=line.line_type,

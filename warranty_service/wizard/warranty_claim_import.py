@@ -34,9 +34,11 @@ class WarrantyClaimImport(models.TransientModel):
         claims = self.row_ids.claim_id
         for row in self.row_ids:
             # The decision follows the amount: 0.00 rejected, the claimed amount accepted, partial in between
-            row.claim_line_id.write(
-                {"amount_accepted": row.accepted_amount, "rejection_code": row.rejection_code or False}
-            )
+            row.claim_line_id.write({
+                "amount_accepted": row.accepted_amount,
+                "rejection_code": row.rejection_code or False,
+                "reason_code_id": row.reason_code_id.id,
+            })
         # Each claim's first reference in the file, in one pass over the rows: looking it up among all the rows
         # for every claim cost a file of 10,000 lines 50 million comparisons
         references = {}
@@ -112,6 +114,31 @@ class WarrantyClaimImport(models.TransientModel):
                 ref=line.id,
                 number=claim.name,
             )
+        return self._check_reason_code(vals)
+
+    def _preview_rows(self, rows):
+        # The manufacturer's reason codes, read once for the file: {code: id}
+        codes = self.env["warranty.claim.reason.code"].search_fetch(
+            [("manufacturer_id", "=", self.manufacturer_id.id)], ["code"]
+        )
+        return super(WarrantyClaimImport, self.with_context(
+            warranty_reason_codes=tuple((reason.code.upper(), reason.id) for reason in codes)
+        ))._preview_rows(rows)
+
+    def _check_reason_code(self, vals):
+        """The file's rejection code is one of the manufacturer's reason codes, where it has a list of them."""
+        codes = dict(self.env.context.get("warranty_reason_codes") or ())
+        if not (vals["rejection_code"] and codes):
+            return False
+        reason_id = codes.get(vals["rejection_code"].upper())
+        if not reason_id:
+            return _(
+                "Row %(row)s: rejection code %(code)s is not one of %(manufacturer)s's reason codes.",
+                row=vals["row_number"],
+                code=vals["rejection_code"],
+                manufacturer=self.manufacturer_id.name,
+            )
+        vals["reason_code_id"] = reason_id
         return False
 
     def _check_file(self, row_values):
@@ -154,4 +181,5 @@ class WarrantyClaimImportRow(models.TransientModel):
     claim_line_id = fields.Many2one("warranty.claim.line")
     accepted_amount = fields.Float(string="Accepted")
     rejection_code = fields.Char()
+    reason_code_id = fields.Many2one("warranty.claim.reason.code", string="Reason Code")
     manufacturer_reference = fields.Char()
