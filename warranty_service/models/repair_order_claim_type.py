@@ -9,7 +9,7 @@ class RepairOrder(models.Model):
     """What kind of claim the repair makes: a warranty repair, a pre-delivery inspection, transport damage, or a
     part fitted earlier that failed again."""
 
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     warranty_claim_type = fields.Selection(
         [

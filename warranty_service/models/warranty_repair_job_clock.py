@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class WarrantyRepairJob(models.Model):
     """Clock time per job and technician against the flat-rate hours the manufacturer pays."""
 
-    _inherit = "warranty.repair.job"
+    _inherit = "warranty.repair.job"  # pylint: disable=consider-merging-classes-inherited
 
     time_ids = fields.One2many("warranty.repair.job.time", "job_id", string="Clock Times")
     flat_rate_hours = fields.Float(

@@ -10,7 +10,7 @@ class WarrantyRepairJob(models.Model):
     keeps the repair's own verdict. Frozen once the repair is closed.
     """
 
-    _inherit = "warranty.repair.job"
+    _inherit = "warranty.repair.job"  # pylint: disable=consider-merging-classes-inherited
 
     coverage_component_id = fields.Many2one(
         "warranty.coverage.component", string="Covered By", index="btree_not_null", readonly=True,
