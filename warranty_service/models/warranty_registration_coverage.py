@@ -30,6 +30,24 @@ class WarrantyRegistration(models.Model):
         readonly=True, copy=False,
     )
 
+    # The unit is covered while its term or any of its components runs: an 8-year emissions component keeps
+    # the unit "Active" after the basic term (the status and its search read this date)
+    date_expiry = fields.Date(
+        help="Last day of any coverage: the latest of the manufacturer's end, the extended warranty end and the "
+        "ends of the coverage components (a component without a time limit does not move it).",
+    )
+
+    @api.depends("date_end", "date_end_extended", "component_line_ids.date_end")
+    def _compute_date_expiry(self):
+        for registration in self:
+            registration.date_expiry = max(
+                filter(None, [
+                    registration.date_end, registration.date_end_extended,
+                    *registration.component_line_ids.mapped("date_end"),
+                ]),
+                default=False,
+            )
+
     @api.depends(
         "component_line_ids.date_start", "component_line_ids.date_end", "component_line_ids.limit_km",
         "component_line_ids.limit_hours", "component_line_ids.broken_meter_hours_per_day",

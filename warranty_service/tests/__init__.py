@@ -40,3 +40,4 @@ from . import test_usage_readings
 from . import test_job_coverage
 from . import test_registration_transfer
 from . import test_certificate_components
+from . import test_coverage_engine
