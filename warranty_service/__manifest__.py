@@ -13,6 +13,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/product_data.xml",
         "report/warranty_certificate_report.xml",
         "report/repair_act_report.xml",
         "report/loan_agreement_report.xml",
@@ -60,6 +61,7 @@
         "views/repair_order_usage_views.xml",
         "views/warranty_repair_job_coverage_views.xml",
         "report/warranty_certificate_components.xml",
+        "views/warranty_coverage_share_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

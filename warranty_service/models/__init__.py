@@ -3,6 +3,7 @@ from . import product_template
 from . import res_partner
 from . import warranty_registration
 from . import warranty_coverage_component
+from . import warranty_coverage_component_share
 from . import warranty_registration_component
 from . import warranty_registration_coverage
 from . import warranty_usage_reading
@@ -35,6 +36,7 @@ from . import warranty_claim
 from . import warranty_claim_reimbursement
 from . import warranty_claim_accounting
 from . import warranty_claim_line
+from . import warranty_claim_line_share
 from . import warranty_claim_returned_parts
 from . import account_move
 from . import account_move_line
@@ -46,6 +48,8 @@ from . import warranty_registration_portal
 from . import repair_order_complaint
 from . import warranty_repair_job
 from . import warranty_repair_job_coverage
+from . import warranty_repair_job_share
+from . import repair_order_share
 from . import warranty_repair_sublet
 from . import account_chart_template
 from . import warranty_claim_chargeback

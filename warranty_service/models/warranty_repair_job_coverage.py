@@ -21,11 +21,12 @@ class WarrantyRepairJob(models.Model):
         "repair's date and reading. Empty: the unit's own warranty term decides (or nothing covers it).",
     )
     coverage_reason = fields.Char(
-        string="Coverage", readonly=True, compute="_compute_coverage_component", store=True, precompute=True, copy=False,
+        string="Coverage", readonly=True, compute="_compute_coverage_component", store=True, precompute=True,
+        copy=False,
         help="Why the job is covered, or not, by the unit's warranty components.",
     )
     pay_type_chosen = fields.Boolean(
-        string="Pay Type Chosen", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="The pay type was chosen by hand, not the one the coverage suggests: it no longer follows the "
         "job's coverage.",
     )
@@ -36,7 +37,7 @@ class WarrantyRepairJob(models.Model):
     def _compute_pay_type(self):
         # A job a component covers (powertrain after the basic term) is the manufacturer's: warranty, unless
         # the workshop chose its pay type itself. Without components, as before (the repair's coverage)
-        super()._compute_pay_type()
+        result = super()._compute_pay_type()
         for job in self:
             if job.comeback_job_id or job.pay_type_chosen:
                 continue
@@ -47,6 +48,7 @@ class WarrantyRepairJob(models.Model):
             elif job.pay_type == "warranty" and repair_default != "warranty":
                 # The component no longer covers it (its part or reading changed): back to the repair's
                 job.pay_type = repair_default
+        return result
 
     def _is_covered_by_programme(self):
         """Whether a component of the unit's programme covers the job (its pay type then defaults to warranty)."""
