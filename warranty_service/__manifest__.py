@@ -62,6 +62,8 @@
         "views/warranty_repair_job_coverage_views.xml",
         "report/warranty_certificate_components.xml",
         "views/warranty_coverage_share_views.xml",
+        "views/warranty_registration_extension_views.xml",
+        "views/warranty_part_warranty_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

@@ -15,6 +15,10 @@ from . import stock_picking
 from . import stock_location
 from . import stock_warehouse
 from . import sale_order
+from . import sale_order_line
+from . import sale_order_extension
+from . import product_template_coverage
+from . import warranty_registration_extension
 from . import warranty_defect_code
 from . import warranty_labor_operation
 from . import warranty_repair_labor
@@ -49,6 +53,10 @@ from . import repair_order_complaint
 from . import warranty_repair_job
 from . import warranty_repair_job_coverage
 from . import warranty_repair_job_share
+from . import warranty_part_warranty
+from . import warranty_repair_job_part_warranty
+from . import repair_order_part_warranty
+from . import warranty_claim_part_warranty
 from . import repair_order_share
 from . import warranty_repair_sublet
 from . import account_chart_template

@@ -23,6 +23,10 @@ class WarrantyRegistration(models.Model):
         "warranty.registration.transfer", "registration_id", string="Ownership Transfers",
         help="The unit's later owners: the warranty followed it at the programme's terms for them.",
     )
+    extension_ids = fields.One2many(
+        "warranty.registration.extension", "registration_id", string="Extensions Sold",
+        help="Extended warranties sold later for this unit, on their own sale orders.",
+    )
     # The components as the coverage check reads them, in the registration's own row: the check by serial
     # answers in one query with components too (no read of the lines)
     component_data = fields.Json(

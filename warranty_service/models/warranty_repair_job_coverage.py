@@ -32,7 +32,8 @@ class WarrantyRepairJob(models.Model):
     )
 
     @api.depends(
-        "repair_id.warranty_coverage", "comeback_job_id", "coverage_component_id", "pay_type_chosen",
+        "repair_id.warranty_coverage", "comeback_job_id", "coverage_component_id", "part_warranty_id",
+        "pay_type_chosen",
     )
     def _compute_pay_type(self):
         # A job a component covers (powertrain after the basic term) is the manufacturer's: warranty, unless

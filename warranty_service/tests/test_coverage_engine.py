@@ -172,3 +172,168 @@ class TestCustomerShare(CoverageEngineCommon):
         with self.assertRefused("The pro-rata terms of coverage component \\[PT5\\] Powertrain are wrong"):
             component.prorata_customer_percent_per_month = 120
         self.assertEqual((component.deductible_amount, component.prorata_customer_percent_per_month), (50.0, 1.15))
+
+
+@tagged("post_install", "-at_install")
+class TestExtensionSoldLater(CoverageEngineCommon):
+    """A salesperson sells an extended warranty for a registered unit on its own order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.extension_powertrain = cls.env["product.product"].create({
+            "name": "Powertrain +24 months", "type": "service", "list_price": 600, "is_extended_warranty": True,
+            "warranty_extension_months": 24, "warranty_extension_component_ids": [Command.link(cls.powertrain.id)],
+        })
+        cls.other_customer = cls.env["res.partner"].create({"name": "Neighbour Olsen"})
+
+    def _order(self, product, lot, qty=1, partner=None):
+        return self.env["sale.order"].with_user(self.user_warehouse).create({
+            "partner_id": (partner or self.customer).id,
+            "order_line": [Command.create({
+                "product_id": product.id, "product_uom_qty": qty, "warranty_lot_id": lot.id,
+            })],
+        })
+
+    def test_component_extended_and_cancelled(self):
+        powertrain = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        )
+        self.assertEqual(powertrain.date_end, date(2029, 12, 31))
+        order = self._order(self.extension_powertrain, self.lot_programme)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual((powertrain.months, powertrain.date_end), (84, date(2031, 12, 31)))
+        extension = self.registration_programme.extension_ids
+        self.assertEqual((extension.state, extension.date_start, extension.months), ("active", date(2026, 11, 20), 24))
+        self.assertFalse(self.registration_programme.extension_product_id, "the basic term is not extended")
+        result = self.registration_programme.with_user(self.user_workshop).check_coverage("2030-06-01", 90000)
+        self.assertTrue(result["components"][0]["covered"], "the powertrain runs until 2031")
+        # Cancelling the order takes the extension back exactly
+        order.with_user(self.user_warehouse)._action_cancel()
+        self.assertEqual((powertrain.months, powertrain.date_end), (60, date(2029, 12, 31)))
+        self.assertEqual(extension.state, "cancelled")
+        # Sold again after the cancellation: allowed
+        self._order(self.extension_powertrain, self.lot_programme).action_confirm()
+        self.assertEqual(powertrain.months, 84)
+
+    def test_basic_term_extended_and_cancelled(self):
+        order = self._order(self.extension, self.lot_covered)
+        order.action_confirm()
+        self.assertEqual(self.registration.extension_product_id, self.extension)
+        self.assertEqual(self.registration.date_end_extended, date(2027, 12, 31))
+        self.assertEqual(self.registration.check_coverage("2027-06-01", 50000)["coverage"], "extension")
+        order._action_cancel()
+        self.assertFalse(self.registration.extension_product_id)
+        self.assertFalse(self.registration.date_end_extended)
+        self.assertEqual(self.registration.check_coverage("2027-06-01", 50000)["coverage"], "none")
+
+    def test_refused_and_nothing_changed(self):
+        powertrain = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        )
+        cases = [
+            (self._order(self.extension, self.lot_covered, partner=self.other_customer),
+             "unit VIN-REP-1 is registered to another customer"),
+            (self._order(self.extension, self.lot_extended),
+             "unit VIN-REP-2 already has the extended warranty .*: it cannot be extended twice for the same period"),
+            (self._order(self.extension_powertrain, self.lot_programme, qty=2),
+             "extends that one unit: its quantity is 1"),
+            (self._order(self.extension_powertrain, self.lot_covered),
+             "extends \\[PT5\\] Powertrain, which unit VIN-REP-1 does not have"),
+        ]
+        for order, message in cases:
+            with self.assertRefused(message):
+                order.with_user(self.user_warehouse).action_confirm()
+            self.assertEqual(order.state, "draft")
+        self.assertEqual(powertrain.months, 60)
+        self.assertFalse(self.registration.extension_product_id)
+        # Twice for the same component
+        self._order(self.extension_powertrain, self.lot_programme).action_confirm()
+        again = self._order(self.extension_powertrain, self.lot_programme)
+        with self.assertRefused("VIN-ENG-1 is already extended by Powertrain \\+24 months \\(S\\d+\\)"):
+            again.action_confirm()
+        self.assertEqual(powertrain.months, 84)
+
+    def test_void_or_expired_refused(self):
+        lot_old = self._create_lots(self.saw, "SAW-OLD-1")
+        self._register(lot_old, date_start="2024-06-01")  # 12 months: ended on 2025-05-31
+        with self.assertRefused("the warranty of unit SAW-OLD-1 that Extended Warranty \\+12 months extends ended on "
+                                "05/31/2025: an extension is sold while the warranty it extends still runs"):
+            self._order(self.extension, lot_old).action_confirm()
+        self.registration.with_user(self.user_manager).action_void()
+        with self.assertRefused("the warranty registration .* of unit VIN-REP-1 is void: it cannot be extended"):
+            self._order(self.extension, self.lot_covered).action_confirm()
+
+
+@tagged("post_install", "-at_install")
+class TestPartsWarranty(CoverageEngineCommon):
+    """A mirror fitted in a paid repair carries 12 months / 20,000 km of its own warranty."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mirror.product_tmpl_id.write({"warranty_part_months": 12, "warranty_part_km": 20000})
+        # Nine months later, the mirror failing again is no comeback of the workshop's work
+        cls.company.warranty_comeback_months = 3
+
+    def _mirror_job(self, **values):
+        return {
+            "complaint": "Mirror broken", "cause": "Mirror housing cracked", "correction": "Mirror replaced",
+            "defect_code_ids": [Command.set(self.defect.ids)], "causal_part_id": self.mirror.id,
+            "labor_line_ids": [self._labour(self.operation_mirror)], "move_ids": [self._part(self.mirror)],
+            **values,
+        }
+
+    def _fit_mirror(self):
+        repair = self._repair(self.lot_covered, when="2026-06-01 09:00:00", odometer=10000, user=self.user_workshop)
+        repair.write({"job_ids": [Command.create(self._mirror_job(pay_type="customer"))]})
+        self._finish(repair.with_env(self.env))
+        return repair
+
+    def test_part_fitted_gets_its_warranty_and_a_later_failure_is_claimed(self):
+        fitted = self._fit_mirror()
+        warranty = self.env["warranty.part.warranty"].with_user(self.user_workshop).search(
+            [("repair_id", "=", fitted.id)]
+        )
+        self.assertEqual(len(warranty), 1)
+        # 12 months from the repair (2026-06-02) run past the van's own term (2026-12-31)
+        self.assertEqual(
+            (warranty.product_id, warranty.lot_id, warranty.date_start, warranty.date_end, warranty.limit_km),
+            (self.mirror, self.lot_covered, date(2026, 6, 2), date(2027, 6, 1), 30000),
+        )
+        # The van's warranty ended; the mirror fails again
+        repair = self._repair(self.lot_covered, when="2027-03-01 09:00:00", odometer=25000, user=self.user_workshop)
+        self.assertEqual(repair.warranty_coverage, "none")
+        repair.write({"job_ids": [Command.create(self._mirror_job())]})
+        job = repair.job_ids
+        self.assertEqual(job.part_warranty_id, warranty)
+        self.assertEqual(job.pay_type, "warranty")
+        self.assertEqual(job.coverage_reason, f"Parts warranty: Mirror fitted by {fitted.name} on 06/02/2026 at "
+                                              "10000 km, until 06/01/2027 or 30000 km.")
+        self._finish(repair.with_env(self.env), done_on="2027-03-02 10:00:00")
+        claim = self._claim(repair)
+        self.assertEqual((claim.parts_warranty_id, claim.parts_warranty_repair_id), (warranty, fitted))
+        self.assertEqual((claim.parts_warranty_date, claim.parts_warranty_odometer_km), (date(2026, 6, 2), 10000))
+        self.assertEqual(claim.line_ids.part_warranty_id, warranty)
+        self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
+        # mirror 80 + 10 %; 1 h at 60
+        self.assertAlmostEqual(claim.amount_claimed, 88.0 + 60.0, places=2)
+
+    def test_over_the_parts_warranty(self):
+        self._fit_mirror()
+        late = self._repair(self.lot_covered, when="2027-03-01 09:00:00", odometer=31000, user=self.user_workshop)
+        late.write({"job_ids": [Command.create(self._mirror_job())]})
+        self.assertFalse(late.job_ids.part_warranty_id, "over 30000 km")
+        self.assertEqual(late.job_ids.pay_type, "customer")
+
+    def test_after_the_parts_warranty(self):
+        self._fit_mirror()
+        after = self._repair(self.lot_covered, when="2027-06-02 09:00:00", odometer=12000, user=self.user_workshop)
+        after.write({"job_ids": [Command.create(self._mirror_job())]})
+        self.assertFalse(after.job_ids.part_warranty_id, "after 2027-06-01")
+        self.assertEqual(after.job_ids.pay_type, "customer")
+
+    def test_bad_parts_warranty_term_refused(self):
+        with self.assertRefused("The parts warranty of .*Mirror cannot be negative"):
+            self.mirror.product_tmpl_id.warranty_part_months = -1
