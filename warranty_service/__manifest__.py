@@ -13,6 +13,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/product_data.xml",
         "report/warranty_certificate_report.xml",
         "report/repair_act_report.xml",
         "report/loan_agreement_report.xml",
@@ -65,6 +66,9 @@
         "views/warranty_claim_reason_views.xml",
         "views/warranty_labor_time_views.xml",
         "views/warranty_claim_type_views.xml",
+        "views/warranty_coverage_share_views.xml",
+        "views/warranty_registration_extension_views.xml",
+        "views/warranty_part_warranty_views.xml",
     ],
     "demo": ["demo/warranty_demo.xml", "demo/warranty_reimbursement_demo.xml"],
     "assets": {

@@ -4,6 +4,7 @@ from . import product_template
 from . import res_partner
 from . import warranty_registration
 from . import warranty_coverage_component
+from . import warranty_coverage_component_share
 from . import warranty_registration_component
 from . import warranty_registration_coverage
 from . import warranty_usage_reading
@@ -15,6 +16,10 @@ from . import stock_picking
 from . import stock_location
 from . import stock_warehouse
 from . import sale_order
+from . import sale_order_line
+from . import sale_order_extension
+from . import product_template_coverage
+from . import warranty_registration_extension
 from . import warranty_defect_code
 from . import warranty_labor_operation
 from . import warranty_repair_labor
@@ -36,6 +41,7 @@ from . import warranty_claim
 from . import warranty_claim_reimbursement
 from . import warranty_claim_accounting
 from . import warranty_claim_line
+from . import warranty_claim_line_share
 from . import warranty_claim_returned_parts
 from . import account_move
 from . import account_move_line
@@ -47,6 +53,12 @@ from . import warranty_registration_portal
 from . import repair_order_complaint
 from . import warranty_repair_job
 from . import warranty_repair_job_coverage
+from . import warranty_repair_job_share
+from . import warranty_part_warranty
+from . import warranty_repair_job_part_warranty
+from . import repair_order_part_warranty
+from . import warranty_claim_part_warranty
+from . import repair_order_share
 from . import warranty_repair_sublet
 from . import account_chart_template
 from . import warranty_claim_chargeback

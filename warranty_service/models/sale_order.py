@@ -11,12 +11,17 @@ class SaleOrder(models.Model):
 
     def _get_warranty_extension_product(self):
         """The extended warranty sold on this order (empty when none)."""
-        return self.order_line.product_id.filtered("is_extended_warranty")[:1]
+        # An extension naming a registered unit (warranty_lot_id) extends that unit, not the order's units
+        return self.order_line.filtered(lambda line: not line.warranty_lot_id).product_id.filtered(
+            "is_extended_warranty"
+        )[:1]
 
     def _check_warranty_extension_quantities(self):
         """An extension applies per unit: its quantity must match the units it extends."""
         for order in self:
-            extension_lines = order.order_line.filtered(lambda line: line.product_id.is_extended_warranty)
+            extension_lines = order.order_line.filtered(
+                lambda line: line.product_id.is_extended_warranty and not line.warranty_lot_id
+            )
             if not extension_lines:
                 continue
             if len(extension_lines.product_id) > 1:

@@ -110,7 +110,8 @@ class WarrantyRegistration(models.Model):
     state = fields.Selection(
         [("active", "Active"), ("expired", "Expired"), ("void", "Void")],
         string="Status", compute="_compute_state", search="_search_state",
-        help="Active: the unit is within its manufacturer's or extended warranty term.\n"
+        help="Active: the unit is within its manufacturer's or extended warranty term, or one of its coverage "
+        "components still runs.\n"
         "Expired: every term has ended; repairs are paid by the customer.\n"
         "Void: the unit was returned (or the registration cancelled); a new delivery registers it again.",
     )
@@ -414,14 +415,16 @@ class WarrantyRegistration(models.Model):
             if self.extension_mileage_limit_km:
                 reason = _("%(reason)s or %(limit)s km", reason=reason, limit=self.extension_mileage_limit_km)
             return result("extension", reason + ".")
-        if date <= self.date_expiry:
+        # The unit's own terms: its coverage components (date_expiry counts them too) answer on their own
+        term_end = max(filter(None, [self.date_end, self.date_end_extended]))
+        if date <= term_end:
             # Still within the dates, so the odometer is what ended the coverage
             limit = self.extension_mileage_limit_km if self.date_end_extended else self.mileage_limit_km
             return result("none", _(
                 "The unit has run %(mileage)s km, over the warranty limit of %(limit)s km.",
                 mileage=int(mileage), limit=limit,
             ))
-        return result("none", _("The warranty expired on %(end)s.", end=format_date(self.env, self.date_expiry)))
+        return result("none", _("The warranty expired on %(end)s.", end=format_date(self.env, term_end)))
 
     @api.model
     @api.readonly

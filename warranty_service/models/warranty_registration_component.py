@@ -16,6 +16,7 @@ class WarrantyRegistrationComponent(models.Model):
     _description = "Warranty Registration Component"
     _order = "registration_id, sequence, id"
     _check_company_auto = True
+    _rec_name = "code"
 
     registration_id = fields.Many2one(
         "warranty.registration", string="Registration", required=True, index=True, ondelete="cascade",

@@ -23,12 +23,34 @@ class WarrantyRegistration(models.Model):
         "warranty.registration.transfer", "registration_id", string="Ownership Transfers",
         help="The unit's later owners: the warranty followed it at the programme's terms for them.",
     )
+    extension_ids = fields.One2many(
+        "warranty.registration.extension", "registration_id", string="Extensions Sold",
+        help="Extended warranties sold later for this unit, on their own sale orders.",
+    )
     # The components as the coverage check reads them, in the registration's own row: the check by serial
     # answers in one query with components too (no read of the lines)
     component_data = fields.Json(
         string="Components Summary", compute="_compute_component_data", store=True, precompute=True,
         readonly=True, copy=False,
     )
+
+    # The unit is covered while its term or any of its components runs: an 8-year emissions component keeps
+    # the unit "Active" after the basic term (the status and its search read this date)
+    date_expiry = fields.Date(
+        help="Last day of any coverage: the latest of the manufacturer's end, the extended warranty end and the "
+        "ends of the coverage components (a component without a time limit does not move it).",
+    )
+
+    @api.depends("date_end", "date_end_extended", "component_line_ids.date_end")
+    def _compute_date_expiry(self):
+        for registration in self:
+            registration.date_expiry = max(
+                filter(None, [
+                    registration.date_end, registration.date_end_extended,
+                    *registration.component_line_ids.mapped("date_end"),
+                ]),
+                default=False,
+            )
 
     @api.depends(
         "component_line_ids.date_start", "component_line_ids.date_end", "component_line_ids.limit_km",

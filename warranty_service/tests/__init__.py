@@ -47,3 +47,4 @@ from . import test_claim_validation
 from . import test_claim_reason_codes
 from . import test_labor_time_guide
 from . import test_claim_types
+from . import test_coverage_engine

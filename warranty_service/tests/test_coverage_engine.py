@@ -1,0 +1,339 @@
+from datetime import date
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .test_repair_jobs import RepairJobCommon
+
+
+class CoverageEngineCommon(RepairJobCommon):
+    """A van whose basic term (2 years from 2025-01-01) ended, with a powertrain component of 5 years that
+    covers its crankshaft seal, and an emissions component of 8 years."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Component = cls.env["warranty.coverage.component"].with_user(cls.user_manager)
+        cls.powertrain = Component.create({
+            "name": "Powertrain", "code": "PT5", "kind": "powertrain", "manufacturer_id": cls.manufacturer.id,
+            "months": 60, "limit_km": 150000, "sequence": 1,
+            "covered_product_ids": [Command.link(cls.seal.id)],
+        })
+        cls.emissions = Component.create({
+            "name": "Emissions", "code": "EM8", "kind": "emissions", "manufacturer_id": cls.manufacturer.id,
+            "months": 96, "limit_km": 160000, "sequence": 2,
+            "covered_product_ids": [Command.link(cls.hose.id)],
+        })
+        cls.lot_programme = cls._create_lots(cls.van, "VIN-ENG-1")
+        cls.registration_programme = cls.env["warranty.registration"].create({
+            "lot_id": cls.lot_programme.id, "partner_id": cls.customer.id, "date_start": "2025-01-01",
+        })
+
+    def _programme_repair(self, when="2028-03-01 09:00:00", odometer=60000, **job_values):
+        repair = self._repair(self.lot_programme, when=when, odometer=odometer, user=self.user_workshop)
+        values = self._warranty_job(**job_values)
+        values.pop("pay_type")
+        repair.write({"job_ids": [Command.create(values)]})
+        return repair.with_env(self.env)
+
+
+@tagged("post_install", "-at_install")
+class TestComponentJobsClaimed(CoverageEngineCommon):
+    """The workshop claims a job a component covers on a unit whose basic term ended."""
+
+    def test_component_job_defaults_to_warranty_and_is_claimed(self):
+        repair = self._programme_repair()
+        self.assertEqual(repair.warranty_coverage, "none")
+        job = repair.job_ids
+        self.assertEqual(job.coverage_component_id, self.powertrain)
+        self.assertEqual(job.pay_type, "warranty", "the component covers it: the manufacturer's")
+        # A second job on an uncovered part stays the customer's
+        mirror = self.env["warranty.repair.job"].with_user(self.user_workshop).create({
+            "repair_id": repair.id, "complaint": "Mirror loose", "causal_part_id": self.mirror.id,
+        })
+        self.assertEqual(mirror.pay_type, "customer")
+        self._finish(repair)
+        claim = self._claim(repair)
+        # seal 25 + 10 %; 3.5 h at 60
+        self.assertEqual(claim.line_ids.job_id, job)
+        self.assertAlmostEqual(claim.amount_claimed, 27.5 + 210.0, places=2)
+
+    def test_pay_type_chosen_by_hand_stays(self):
+        repair = self._programme_repair()
+        job = repair.job_ids.with_user(self.user_workshop)
+        job.pay_type = "customer"
+        self.assertTrue(job.pay_type_chosen)
+        job.defect_code_ids = [Command.clear()]
+        job.causal_part_id = self.hose
+        self.assertEqual(job.coverage_component_id, self.emissions)
+        self.assertEqual(job.pay_type, "customer", "the workshop's choice is kept")
+
+    def test_pay_type_follows_the_component_until_chosen(self):
+        repair = self._programme_repair(causal_part_id=self.mirror.id)
+        job = repair.job_ids.with_user(self.user_workshop)
+        self.assertEqual(job.pay_type, "customer")
+        job.causal_part_id = self.seal
+        self.assertEqual(job.pay_type, "warranty")
+        job.causal_part_id = self.mirror
+        self.assertEqual(job.pay_type, "customer", "no component covers it any more")
+        self.assertFalse(job.pay_type_chosen)
+
+
+@tagged("post_install", "-at_install")
+class TestCoveredUntilWithComponents(CoverageEngineCommon):
+    """The registration is covered until the latest end of its term and components."""
+
+    def test_covered_until_and_status(self):
+        registration = self.registration_programme.with_user(self.user_workshop)
+        self.assertEqual(registration.date_end, date(2026, 12, 31))
+        self.assertEqual(registration.date_expiry, date(2032, 12, 31), "the emissions component's end")
+        self.assertEqual(registration.with_context(date="2028-03-01").state, "active")
+        self.assertEqual(registration.with_context(date="2033-01-01").state, "expired")
+        Registration = self.env["warranty.registration"].with_user(self.user_workshop)
+        active = Registration.with_context(date="2028-03-01").search([("state", "=", "active")])
+        self.assertIn(self.registration_programme, active)
+        self.assertNotIn(self.registration, active, "a unit without components ended with its term")
+        # The basic term's own answer is unchanged
+        result = registration.check_coverage("2028-03-01", 60000)
+        self.assertEqual((result["coverage"], result["reason"]), ("none", "The warranty expired on 12/31/2026."))
+        self.assertEqual(self.lot_programme.with_user(self.user_workshop).warranty_date_expiry, date(2032, 12, 31))
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerShare(CoverageEngineCommon):
+    """The customer pays the powertrain's deductible per visit and its pro-rata share; the claim the rest."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # After 36 months, 1.15 % a month: on 2028-03-01 (38 whole months since 2025-01-01) the customer pays 2.3 %
+        cls.powertrain.with_user(cls.user_manager).write({
+            "deductible_amount": 50.0, "prorata_after_months": 36, "prorata_customer_percent_per_month": 1.15,
+        })
+
+    def test_deductible_once_per_visit_and_prorata_to_the_cent(self):
+        repair = self._programme_repair()
+        repair.with_user(self.user_workshop).write({"job_ids": [Command.create({
+            **{key: value for key, value in self._warranty_job().items() if key != "pay_type"},
+            "complaint": "Second seal leaks", "labor_line_ids": [],
+        })]})
+        first, second = repair.job_ids.sorted("id")
+        self.assertEqual((first.pay_type, second.pay_type), ("warranty", "warranty"))
+        # First job: seal 27.50 + 3.5 h x 60 = 237.50; 2.3 % = 5.4625 -> 5.46, + the 50.00 deductible
+        self.assertEqual((first.customer_share_percent, first.customer_deductible_amount), (2.3, 50.0))
+        self.assertEqual(first.customer_share_amount, 55.46)
+        self.assertAlmostEqual(first.estimated_claim_amount, 182.04, places=2)
+        # Second job: seal 27.50 x 2.3 % = 0.6325 -> 0.63, no second deductible on the same visit
+        self.assertEqual((second.customer_deductible_amount, second.customer_share_amount), (0.0, 0.63))
+
+        # The customer's quotation: the covered work at zero, one line of each job's share
+        repair.action_create_sale_order()
+        order = repair.sale_order_id
+        share_lines = order.order_line.filtered(lambda line: line.product_id == self.env.ref(
+            "warranty_service.product_customer_share"))
+        self.assertEqual(sorted(share_lines.mapped("price_subtotal")), [0.63, 55.46])
+        self.assertRegex(first.share_sale_line_id.name,
+                         r"\(\[PT5\] Powertrain: deductible \S+\s?50\.00, pro-rata 2\.3 %\)")
+        self.assertAlmostEqual(order.amount_untaxed, 56.09, places=2)
+
+        self._finish(repair)
+        claim = self._claim(repair)
+        lines = {(line.job_id, line.line_type): line for line in claim.line_ids}
+        # 55.46 spread over the first job's lines: 55.46 x 27.50 / 237.50 = 6.42 on the part, the rest on labour
+        part, labour = lines[first, "part"], lines[first, "labor"]
+        self.assertEqual((part.customer_share_amount, part.amount_claimed), (6.42, 21.08))
+        self.assertEqual((labour.customer_share_amount, labour.amount_claimed), (49.04, 160.96))
+        self.assertEqual(lines[second, "part"].amount_claimed, 26.87)
+        self.assertAlmostEqual(claim.amount_claimed, 182.04 + 26.87, places=2)
+        # Customer + manufacturer = the work's value at the manufacturer's terms, to the cent
+        self.assertAlmostEqual(claim.amount_claimed + sum(share_lines.mapped("price_subtotal")), 265.0, places=2)
+        with self.assertRefused("The customer's share of a claim line follows from the job's coverage component"):
+            part.with_user(self.user_workshop).customer_share_amount = 0.0
+        self.assertEqual(part.customer_share_amount, 6.42)
+
+    def test_within_the_full_period_no_prorata(self):
+        # 2027-06-01: 29 whole months, before the pro-rata starts; the deductible still applies
+        repair = self._programme_repair(when="2027-06-01 09:00:00")
+        job = repair.job_ids
+        self.assertEqual((job.customer_share_percent, job.customer_share_amount), (0.0, 50.0))
+        self.assertEqual(self.powertrain._get_prorata_percent(date(2025, 1, 15), date(2028, 3, 14)), 1.15,
+                         "37 whole months: one month of pro-rata")
+
+    def test_customer_job_pays_no_share(self):
+        repair = self._programme_repair()
+        job = repair.job_ids.with_user(self.user_workshop)
+        job.pay_type = "customer"
+        self.assertEqual(job.customer_share_amount, 0.0)
+
+    def test_bad_terms_refused(self):
+        component = self.powertrain.with_user(self.user_manager)
+        with self.assertRefused("The deductible of coverage component \\[PT5\\] Powertrain cannot be negative"):
+            component.deductible_amount = -10
+        with self.assertRefused("The pro-rata terms of coverage component \\[PT5\\] Powertrain are wrong"):
+            component.prorata_customer_percent_per_month = 120
+        self.assertEqual((component.deductible_amount, component.prorata_customer_percent_per_month), (50.0, 1.15))
+
+
+@tagged("post_install", "-at_install")
+class TestExtensionSoldLater(CoverageEngineCommon):
+    """A salesperson sells an extended warranty for a registered unit on its own order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.extension_powertrain = cls.env["product.product"].create({
+            "name": "Powertrain +24 months", "type": "service", "list_price": 600, "is_extended_warranty": True,
+            "warranty_extension_months": 24, "warranty_extension_component_ids": [Command.link(cls.powertrain.id)],
+        })
+        cls.other_customer = cls.env["res.partner"].create({"name": "Neighbour Olsen"})
+
+    def _order(self, product, lot, qty=1, partner=None):
+        return self.env["sale.order"].with_user(self.user_warehouse).create({
+            "partner_id": (partner or self.customer).id,
+            "order_line": [Command.create({
+                "product_id": product.id, "product_uom_qty": qty, "warranty_lot_id": lot.id,
+            })],
+        })
+
+    def test_component_extended_and_cancelled(self):
+        powertrain = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        )
+        self.assertEqual(powertrain.date_end, date(2029, 12, 31))
+        order = self._order(self.extension_powertrain, self.lot_programme)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual((powertrain.months, powertrain.date_end), (84, date(2031, 12, 31)))
+        extension = self.registration_programme.extension_ids
+        self.assertEqual((extension.state, extension.date_start, extension.months), ("active", date(2026, 11, 20), 24))
+        self.assertFalse(self.registration_programme.extension_product_id, "the basic term is not extended")
+        result = self.registration_programme.with_user(self.user_workshop).check_coverage("2030-06-01", 90000)
+        self.assertTrue(result["components"][0]["covered"], "the powertrain runs until 2031")
+        # Cancelling the order takes the extension back exactly
+        order.with_user(self.user_warehouse)._action_cancel()
+        self.assertEqual((powertrain.months, powertrain.date_end), (60, date(2029, 12, 31)))
+        self.assertEqual(extension.state, "cancelled")
+        # Sold again after the cancellation: allowed
+        self._order(self.extension_powertrain, self.lot_programme).action_confirm()
+        self.assertEqual(powertrain.months, 84)
+
+    def test_basic_term_extended_and_cancelled(self):
+        order = self._order(self.extension, self.lot_covered)
+        order.action_confirm()
+        self.assertEqual(self.registration.extension_product_id, self.extension)
+        self.assertEqual(self.registration.date_end_extended, date(2027, 12, 31))
+        self.assertEqual(self.registration.check_coverage("2027-06-01", 50000)["coverage"], "extension")
+        order._action_cancel()
+        self.assertFalse(self.registration.extension_product_id)
+        self.assertFalse(self.registration.date_end_extended)
+        self.assertEqual(self.registration.check_coverage("2027-06-01", 50000)["coverage"], "none")
+
+    def test_refused_and_nothing_changed(self):
+        powertrain = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        )
+        cases = [
+            (self._order(self.extension, self.lot_covered, partner=self.other_customer),
+             "unit VIN-REP-1 is registered to another customer"),
+            (self._order(self.extension, self.lot_extended),
+             "unit VIN-REP-2 already has the extended warranty .*: it cannot be extended twice for the same period"),
+            (self._order(self.extension_powertrain, self.lot_programme, qty=2),
+             "extends that one unit: its quantity is 1"),
+            (self._order(self.extension_powertrain, self.lot_covered),
+             "extends \\[PT5\\] Powertrain, which unit VIN-REP-1 does not have"),
+        ]
+        for order, message in cases:
+            with self.assertRefused(message):
+                order.with_user(self.user_warehouse).action_confirm()
+            self.assertEqual(order.state, "draft")
+        self.assertEqual(powertrain.months, 60)
+        self.assertFalse(self.registration.extension_product_id)
+        # Twice for the same component
+        self._order(self.extension_powertrain, self.lot_programme).action_confirm()
+        again = self._order(self.extension_powertrain, self.lot_programme)
+        with self.assertRefused("VIN-ENG-1 is already extended by Powertrain \\+24 months \\(S\\d+\\)"):
+            again.action_confirm()
+        self.assertEqual(powertrain.months, 84)
+
+    def test_void_or_expired_refused(self):
+        lot_old = self._create_lots(self.saw, "SAW-OLD-1")
+        self._register(lot_old, date_start="2024-06-01")  # 12 months: ended on 2025-05-31
+        with self.assertRefused("the warranty of unit SAW-OLD-1 that Extended Warranty \\+12 months extends ended on "
+                                "05/31/2025: an extension is sold while the warranty it extends still runs"):
+            self._order(self.extension, lot_old).action_confirm()
+        self.registration.with_user(self.user_manager).action_void()
+        with self.assertRefused("the warranty registration .* of unit VIN-REP-1 is void: it cannot be extended"):
+            self._order(self.extension, self.lot_covered).action_confirm()
+
+
+@tagged("post_install", "-at_install")
+class TestPartsWarranty(CoverageEngineCommon):
+    """A mirror fitted in a paid repair carries 12 months / 20,000 km of its own warranty."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mirror.product_tmpl_id.write({"warranty_part_months": 12, "warranty_part_km": 20000})
+        # Nine months later, the mirror failing again is no comeback of the workshop's work
+        cls.company.warranty_comeback_months = 3
+
+    def _mirror_job(self, **values):
+        return {
+            "complaint": "Mirror broken", "cause": "Mirror housing cracked", "correction": "Mirror replaced",
+            "defect_code_ids": [Command.set(self.defect.ids)], "causal_part_id": self.mirror.id,
+            "labor_line_ids": [self._labour(self.operation_mirror)], "move_ids": [self._part(self.mirror)],
+            **values,
+        }
+
+    def _fit_mirror(self):
+        repair = self._repair(self.lot_covered, when="2026-06-01 09:00:00", odometer=10000, user=self.user_workshop)
+        repair.write({"job_ids": [Command.create(self._mirror_job(pay_type="customer"))]})
+        self._finish(repair.with_env(self.env))
+        return repair
+
+    def test_part_fitted_gets_its_warranty_and_a_later_failure_is_claimed(self):
+        fitted = self._fit_mirror()
+        warranty = self.env["warranty.part.warranty"].with_user(self.user_workshop).search(
+            [("repair_id", "=", fitted.id)]
+        )
+        self.assertEqual(len(warranty), 1)
+        # 12 months from the repair (2026-06-02) run past the van's own term (2026-12-31)
+        self.assertEqual(
+            (warranty.product_id, warranty.lot_id, warranty.date_start, warranty.date_end, warranty.limit_km),
+            (self.mirror, self.lot_covered, date(2026, 6, 2), date(2027, 6, 1), 30000),
+        )
+        # The van's warranty ended; the mirror fails again
+        repair = self._repair(self.lot_covered, when="2027-03-01 09:00:00", odometer=25000, user=self.user_workshop)
+        self.assertEqual(repair.warranty_coverage, "none")
+        repair.write({"job_ids": [Command.create(self._mirror_job())]})
+        job = repair.job_ids
+        self.assertEqual(job.part_warranty_id, warranty)
+        self.assertEqual(job.pay_type, "warranty")
+        self.assertEqual(job.coverage_reason, f"Parts warranty: Mirror fitted by {fitted.name} on 06/02/2026 at "
+                                              "10000 km, until 06/01/2027 or 30000 km.")
+        self._finish(repair.with_env(self.env), done_on="2027-03-02 10:00:00")
+        claim = self._claim(repair)
+        self.assertEqual((claim.parts_warranty_id, claim.parts_warranty_repair_id), (warranty, fitted))
+        self.assertEqual((claim.parts_warranty_date, claim.parts_warranty_odometer_km), (date(2026, 6, 2), 10000))
+        self.assertEqual(claim.line_ids.part_warranty_id, warranty)
+        self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
+        # mirror 80 + 10 %; 1 h at 60
+        self.assertAlmostEqual(claim.amount_claimed, 88.0 + 60.0, places=2)
+
+    def test_over_the_parts_warranty(self):
+        self._fit_mirror()
+        late = self._repair(self.lot_covered, when="2027-03-01 09:00:00", odometer=31000, user=self.user_workshop)
+        late.write({"job_ids": [Command.create(self._mirror_job())]})
+        self.assertFalse(late.job_ids.part_warranty_id, "over 30000 km")
+        self.assertEqual(late.job_ids.pay_type, "customer")
+
+    def test_after_the_parts_warranty(self):
+        self._fit_mirror()
+        after = self._repair(self.lot_covered, when="2027-06-02 09:00:00", odometer=12000, user=self.user_workshop)
+        after.write({"job_ids": [Command.create(self._mirror_job())]})
+        self.assertFalse(after.job_ids.part_warranty_id, "after 2027-06-01")
+        self.assertEqual(after.job_ids.pay_type, "customer")
+
+    def test_bad_parts_warranty_term_refused(self):
+        with self.assertRefused("The parts warranty of .*Mirror cannot be negative"):
+            self.mirror.product_tmpl_id.warranty_part_months = -1
