@@ -3,6 +3,7 @@ from . import warranty_portal_field_access
 from . import product_template
 from . import res_partner
 from . import warranty_registration
+from . import warranty_registration_lookup
 from . import warranty_coverage_component
 from . import warranty_coverage_component_share
 from . import warranty_registration_component
