@@ -56,10 +56,14 @@ class WarrantyClaim(models.Model):
     )
     validation_date = fields.Datetime(string="Validated On", readonly=True, copy=False)
 
-    @api.depends("recall_id", "repair_id")
+    @api.depends("recall_id", "repair_id", "parts_warranty_id")
     def _compute_claim_type(self):
         for claim in self:
             if claim.claim_type:
+                continue
+            if claim.parts_warranty_id:
+                # Made under the warranty of a part an earlier repair fitted (warranty.part.warranty)
+                claim.claim_type = "parts_warranty"
                 continue
             repair = claim.repair_id
             if repair.warranty_claim_type in ("pdi", "transport_damage", "parts_warranty"):
@@ -400,6 +404,10 @@ class WarrantyClaim(models.Model):
 
     def _validate_unrelated_previous_repair(self, rule, context):
         previous = self.previous_claim_id
+        if not previous and self.parts_warranty_id:
+            # The recorded parts warranty is the link to the earlier repair: it was made from that repair's
+            # fitted part of this very unit, so it is related by construction
+            return
         if not previous:
             if self.claim_type == "parts_warranty":
                 yield _(

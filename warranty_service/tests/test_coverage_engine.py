@@ -314,6 +314,14 @@ class TestPartsWarranty(CoverageEngineCommon):
         self._finish(repair.with_env(self.env), done_on="2027-03-02 10:00:00")
         claim = self._claim(repair)
         self.assertEqual((claim.parts_warranty_id, claim.parts_warranty_repair_id), (warranty, fitted))
+        # A claim of the parts warranty type, linked to the earlier repair by the recorded parts warranty: the
+        # pre-validation's "unrelated to a previous repair" rule finds nothing to object
+        self.assertEqual(claim.claim_type, "parts_warranty")
+        upr = self.env["warranty.claim.validation.rule"].create({
+            "manufacturer_id": claim.manufacturer_id.id, "code": "UPR", "name": "Unrelated to previous repair",
+            "kind": "unrelated_previous_repair", "severity": "error", "days": 365,
+        })
+        self.assertFalse(list(claim._validate_unrelated_previous_repair(upr, {})))
         self.assertEqual((claim.parts_warranty_date, claim.parts_warranty_odometer_km), (date(2026, 6, 2), 10000))
         self.assertEqual(claim.line_ids.part_warranty_id, warranty)
         self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
