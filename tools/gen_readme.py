@@ -116,7 +116,9 @@ def build_index_html(readme):
         },
     )
     # The generator line names docutils' version: leave it out so the file depends on the text only
-    return re.sub(r'<meta name="generator"[^>]*>\n', "", html)
+    html = re.sub(r'<meta name="generator"[^>]*>\n', "", html)
+    # Odoo 17+ warns about an XML declaration in a module's description (ir.module.module): UTF-8 text only
+    return re.sub(r"^<\?xml[^>]*\?>\n", "", html)
 
 
 def main(argv=None):
