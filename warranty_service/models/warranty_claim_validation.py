@@ -15,6 +15,8 @@ CLAIM_TYPE_FIELDS = frozenset({
 })
 # The claims whose unit must still be under the manufacturer's warranty
 COVERED_CLAIM_TYPES = ("warranty", "parts_warranty")
+# The jobs the unit's warranty pays: campaign work and the manufacturer's goodwill are paid whatever its end
+WARRANTY_JOB_PAY_TYPES = ("warranty", "extension")
 # How many claims' errors a refused submission lists before summing up the rest
 SHOWN_CLAIMS = 10
 
@@ -73,12 +75,22 @@ class WarrantyClaim(models.Model):
             pay_types = set(jobs.mapped("pay_type"))
             if pay_types == {"goodwill"}:
                 claim.claim_type = "goodwill"
-            elif pay_types == {"campaign"} or (
-                claim.recall_id and not jobs and repair.warranty_coverage != "manufacturer"
-            ):
+            elif pay_types == {"campaign"} or (claim.recall_id and not jobs and claim._is_campaign_work_only()):
                 claim.claim_type = "campaign"
             else:
                 claim.claim_type = "warranty"
+
+    def _is_campaign_work_only(self):
+        """A repair without jobs claims its campaign work alone: the unit is not under the manufacturer's warranty
+        (the rest is the customer's), or every part and labour line of the repair is the campaign's."""
+        self.ensure_one()
+        repair = self.repair_id
+        if repair.warranty_coverage != "manufacturer":
+            return True
+        moves = repair.move_ids.filtered(lambda move: move.repair_line_type == "add" and move.state != "cancel")
+        return all(move.warranty_recall_id for move in moves) and all(
+            labor.recall_id for labor in repair.labor_line_ids
+        )
 
     # Rights
 
@@ -181,9 +193,9 @@ class WarrantyClaim(models.Model):
             rules_of[rule.manufacturer_id.id, rule.company_id.id].append(rule)
         kinds = set(rules.mapped("kind"))
         context = {"today": today}
-        if kinds & {"parts_return_deadline", "labour_above_guide"}:
+        if kinds & {"parts_return_deadline", "labour_above_guide", "coverage_expired"}:
             claims.line_ids.fetch([
-                "claim_id", "line_type", "product_id", "name", "quantity", "labor_operation_id",
+                "claim_id", "line_type", "product_id", "name", "quantity", "labor_operation_id", "job_id",
                 "hours_override_reason", "return_required", "returned_lot_id", "return_state",
             ])
         if "required_attachments" in kinds:
@@ -275,6 +287,10 @@ class WarrantyClaim(models.Model):
         needs none. Hook for a coverage engine: the unit's warranty registration answers by default."""
         self.ensure_one()
         if self.claim_type not in COVERED_CLAIM_TYPES or not self.lot_id:
+            return None
+        jobs = self.line_ids.job_id
+        if jobs and not any(job.pay_type in WARRANTY_JOB_PAY_TYPES for job in jobs):
+            # A visit's campaign jobs and goodwill shares: the manufacturer pays them after the warranty ended too
             return None
         registration = self.registration_id
         if not registration:
