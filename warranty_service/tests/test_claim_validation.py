@@ -343,20 +343,7 @@ class TestClaimValidationBatch(ClaimValidationCommon):
         (`make bench` measures 1,000 claims, target <= 20 queries per claim)."""
         self.manufacturer.with_user(self.user_manager).action_create_warranty_validation_rules()
         self.env["stock.quant"]._update_available_quantity(self.seal, self.stock_location, 100)
-        lots = self._create_lots(self.van, *(f"VIN-VAL-{i}" for i in range(25)))
-        self.env["warranty.registration"].create([
-            {"lot_id": lot.id, "partner_id": self.customer.id, "date_start": "2026-01-01"} for lot in lots
-        ])
-        repairs = self.env["repair.order"].create([{
-            "product_id": self.van.id, "lot_id": lot.id, "partner_id": self.customer.id, "odometer_km": 100,
-            "defect_code_ids": [Command.link(self.defect.id)], "failure_cause": "Seal hardened",
-            "causal_part_id": self.seal.id, "is_factory_defect": True,
-            "move_ids": [Command.create({"product_id": self.seal.id, "product_uom_qty": 1, "repair_line_type": "add"})],
-            "labor_line_ids": [Command.create({"operation_id": self.operation_seal.id, "hours": 3.0})],
-        } for lot in lots])
-        repairs._action_repair_confirm()
-        repairs.action_repair_start()
-        repairs.action_repair_end()
+        repairs = self._done_repairs(25, "VIN-VAL")
         repairs.action_create_warranty_claim()
         claims = repairs.claim_ids
         self.assertEqual(len(claims), 25)
