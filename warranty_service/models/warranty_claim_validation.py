@@ -299,9 +299,43 @@ class WarrantyClaim(models.Model):
                 "reason": _("Unit %(serial)s has no warranty registration.", serial=self.lot_id.name),
             }
         try:
-            return registration.check_coverage(self.failure_date or self.repair_date, self.odometer_km)
+            coverage = registration.check_coverage(self.failure_date or self.repair_date, self.odometer_km)
         except UserError as error:
             return {"coverage": "none", "reason": error.args[0]}
+        if coverage["coverage"] == "none":
+            warranty_jobs = jobs.filtered(lambda job: job.pay_type in WARRANTY_JOB_PAY_TYPES)
+            return self._get_validation_programme_coverage(warranty_jobs) or coverage
+        return coverage
+
+    def _get_validation_programme_coverage(self, jobs):
+        """After the unit's own term, the programme may still cover the warranty ``jobs``: a coverage component
+        (powertrain 5 years...) or the warranty of a part an earlier repair fitted. Checked at the claim's failure
+        date and odometer; None when some job is covered by neither (the unit's term answers then)."""
+        if not jobs or not all(job._is_covered_by_programme() for job in jobs):
+            return None
+        day = self.failure_date or self.repair_date
+        repair = self.repair_id
+        verdicts = {
+            verdict["code"]: verdict
+            for verdict in self.registration_id._get_component_verdicts(
+                day, self.odometer_km or 0, repair.hour_meter or 0.0, meter_broken=repair.meter_broken,
+            )
+        } if self.registration_id.component_data else {}
+        for job in jobs:
+            warranty = job.part_warranty_id
+            if warranty:
+                if day > warranty.date_end or (warranty.limit_km and self.odometer_km > warranty.limit_km):
+                    return {"coverage": "none", "reason": _(
+                        "%(warranty)s The claim's failure date or odometer is past it.",
+                        warranty=warranty._get_coverage_reason(),
+                    )}
+                continue
+            verdict = verdicts.get(job.coverage_component_id.code)
+            if not verdict:
+                return None
+            if not verdict["covered"]:
+                return {"coverage": "none", "reason": verdict["reason"]}
+        return {"coverage": "manufacturer", "reason": " ".join(jobs.mapped("coverage_reason"))}
 
     def _get_validation_guide_hours(self, line):
         """The hours the manufacturer pays for labour ``line``: its time guide's, else the operation's standard."""
