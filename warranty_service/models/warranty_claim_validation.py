@@ -313,7 +313,8 @@ class WarrantyClaim(models.Model):
         date and odometer; None when some job is covered by neither (the unit's term answers then)."""
         if not jobs or not all(job._is_covered_by_programme() for job in jobs):
             return None
-        day = self.failure_date or self.repair_date
+        # As check_coverage: today when the claim states no date
+        day = self.failure_date or self.repair_date or fields.Date.context_today(self)
         repair = self.repair_id
         verdicts = {
             verdict["code"]: verdict
