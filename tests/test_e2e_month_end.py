@@ -1,64 +1,24 @@
 """The accountant's month-end over XML-RPC: one receipt for a remittance with short pays, a chargeback, the
 allowance; every balance checked to the cent."""
 import base64
-import random
-import uuid
 import xmlrpc.client
 from datetime import date
 
 import pytest
-
-
-def _account(odoo, name, account_type):
-    code = f"9{random.randint(10000, 99999)}"
-    return odoo.call(
-        "account.account", "create", {"code": code, "name": f"E2E {name} {code}", "account_type": account_type}
-    )
-
-
-def _balance(odoo, account_id, partner_id):
-    groups = odoo.call(
-        "account.move.line", "read_group",
-        [("account_id", "=", account_id), ("partner_id", "=", partner_id), ("parent_state", "=", "posted")],
-        ["balance:sum"], [],
-    )
-    return round(groups[0]["balance"] or 0.0, 2) if groups else 0.0
+from conftest import claim_books, invoiced_claims
+from conftest import e2e_balance as _balance
 
 
 def test_remittance_with_short_pays_chargeback_and_allowance(odoo):
-    tag = uuid.uuid4().hex[:6].upper()
-    company_id = odoo.call("res.users", "read", [odoo.uid], ["company_id"])[0]["company_id"][0]
-    short_pay = _account(odoo, "short pays", "expense")
-    chargeback_expense = _account(odoo, "chargebacks", "expense")
-    allowance = _account(odoo, "allowance", "asset_current")
-    allowance_expense = _account(odoo, "doubtful claims", "expense")
-    odoo.call("res.company", "write", [company_id], {
-        "warranty_parts_account_id": _account(odoo, "parts recovery", "income"),
-        "warranty_labor_account_id": _account(odoo, "labour recovery", "income"),
-        "warranty_accrual_account_id": _account(odoo, "claims to invoice", "asset_current"),
-        "warranty_short_pay_account_id": short_pay,
-        "warranty_chargeback_account_id": chargeback_expense,
-        "warranty_allowance_account_id": allowance,
-        "warranty_allowance_expense_account_id": allowance_expense,
-    })
-    maker = odoo.call("res.partner", "create", {
-        "name": f"E2E Month-end Maker {tag}", "is_company": True, "warranty_claim_prefix": f"E2R-{tag}-",
-        "warranty_short_pay_tolerance_amount": 1.0,
-    })
-    receivable = odoo.call("res.partner", "read", [maker], ["property_account_receivable_id"])[0][
-        "property_account_receivable_id"][0]
-    defect = odoo.call("warranty.defect.code", "create", {"code": f"E2R-{tag}", "name": "Leak"})
-    part = odoo.call("product.product", "create", {"name": f"E2R seal {tag}", "type": "consu"})
-    amounts = [361.50, 162.50, 230.00, 100.00]
-    claim_ids = odoo.call("warranty.claim", "create", [{
-        "manufacturer_id": maker, "defect_code_ids": [(4, defect)], "causal_part_id": part,
-        "line_ids": [(0, 0, {"line_type": "labor", "name": "Replace seal", "price_unit": amount})],
-    } for amount in amounts])
-    odoo.call("warranty.claim", "action_submit", claim_ids)
-    odoo.call("warranty.claim", "action_accept", claim_ids)
-    odoo.call("warranty.claim", "action_create_invoice", claim_ids)
-    invoice_ids = odoo.call("warranty.claim", "read", [claim_ids[0]], ["invoice_ids"])[0]["invoice_ids"]
-    odoo.call("account.move", "action_post", invoice_ids)
+    books = claim_books(odoo, "E2R", "Month-end", accounts={
+        "warranty_allowance_account_id": ("allowance", "asset_current"),
+        "warranty_allowance_expense_account_id": ("doubtful claims", "expense"),
+    }, warranty_short_pay_tolerance_amount=1.0)
+    tag, maker, receivable = books["tag"], books["maker"], books["receivable"]
+    short_pay = books["accounts"]["warranty_short_pay_account_id"]
+    chargeback_expense = books["accounts"]["warranty_chargeback_account_id"]
+    allowance = books["accounts"]["warranty_allowance_account_id"]
+    claim_ids = invoiced_claims(odoo, books, [361.50, 162.50, 230.00, 100.00])
     assert _balance(odoo, receivable, maker) == 854.0, "one grouped invoice"
 
     names = [claim["name"] for claim in odoo.call("warranty.claim", "read", claim_ids, ["name"])]
@@ -68,11 +28,10 @@ def test_remittance_with_short_pays_chargeback_and_allowance(odoo):
     csv = "claim_number,revision,amount_paid,payment_reference,date\n" + "".join(
         f"{name},0,{amount:.2f},REM-{tag},{today}\n" for name, amount in zip(names, paid, strict=False)
     )
-    bank = odoo.call("account.journal", "search", [("type", "=", "bank"), ("company_id", "=", company_id)], limit=1)
 
     def remittance(received):
         return odoo.call("warranty.remittance.import", "create", {
-            "manufacturer_id": maker, "journal_id": bank[0], "amount_received": received,
+            "manufacturer_id": maker, "journal_id": books["bank"], "amount_received": received,
             "data": base64.b64encode(csv.encode()).decode(),
         })
 

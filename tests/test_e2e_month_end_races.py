@@ -2,13 +2,13 @@
 imports of one remittance file book it once, parallel chargebacks never take back more than was paid, and the
 workshop cannot move the repair date (and with it the deadline) of a claim written by hand."""
 import base64
-import random
 import uuid
 import xmlrpc.client
 from datetime import date
 
 import pytest
-from conftest import race
+from conftest import claim_books, invoiced_claims, race
+from conftest import e2e_balance as _balance
 
 
 def _group_id(odoo, name):
@@ -25,22 +25,6 @@ def _user(odoo, tag, role, group):
     return type(odoo)(odoo.url, odoo.db, login, password)
 
 
-def _account(odoo, name, account_type):
-    code = f"9{random.randint(10000, 99999)}"
-    return odoo.call(
-        "account.account", "create", {"code": code, "name": f"E2E {name} {code}", "account_type": account_type}
-    )
-
-
-def _balance(odoo, account_id, partner_id):
-    groups = odoo.call(
-        "account.move.line", "read_group",
-        [("account_id", "=", account_id), ("partner_id", "=", partner_id), ("parent_state", "=", "posted")],
-        ["balance:sum"], [],
-    )
-    return round(groups[0]["balance"] or 0.0, 2) if groups else 0.0
-
-
 def _one_winner(results):
     winners = [i for i, (outcome, _value) in enumerate(results) if outcome == "ok"]
     assert len(winners) == 1, f"exactly one call must win: {results}"
@@ -49,44 +33,15 @@ def _one_winner(results):
 
 @pytest.fixture(scope="module")
 def books(odoo):
-    """The company's warranty accounts, a manufacturer and its invoiced claims of ``amounts``."""
-    tag = uuid.uuid4().hex[:6].upper()
-    company_id = odoo.call("res.users", "read", [odoo.uid], ["company_id"])[0]["company_id"][0]
-    chargeback_expense = _account(odoo, "chargebacks", "expense")
-    odoo.call("res.company", "write", [company_id], {
-        "warranty_parts_account_id": _account(odoo, "parts recovery", "income"),
-        "warranty_labor_account_id": _account(odoo, "labour recovery", "income"),
-        "warranty_accrual_account_id": _account(odoo, "claims to invoice", "asset_current"),
-        "warranty_short_pay_account_id": _account(odoo, "short pays", "expense"),
-        "warranty_chargeback_account_id": chargeback_expense,
-    })
-    maker = odoo.call("res.partner", "create", {
-        "name": f"E2E Races Maker {tag}", "is_company": True, "warranty_claim_prefix": f"E2M-{tag}-",
-        "warranty_claim_deadline_days": 30,
-    })
-    receivable = odoo.call("res.partner", "read", [maker], ["property_account_receivable_id"])[0][
-        "property_account_receivable_id"][0]
-    bank = odoo.call("account.journal", "search", [("type", "=", "bank"), ("company_id", "=", company_id)], limit=1)
+    """The company's warranty accounts, a manufacturer, and the accountants and the workshop user who race."""
+    books = claim_books(odoo, "E2M", "Races", warranty_claim_deadline_days=30)
+    tag = books["tag"]
     return {
-        "tag": tag, "maker": maker, "receivable": receivable, "bank": bank[0], "chargeback": chargeback_expense,
-        "defect": odoo.call("warranty.defect.code", "create", {"code": f"E2M-{tag}", "name": "Leak"}),
-        "part": odoo.call("product.product", "create", {"name": f"E2M seal {tag}", "type": "consu"}),
+        **books,
+        "chargeback": books["accounts"]["warranty_chargeback_account_id"],
         "accountants": [_user(odoo, tag, f"accountant{i}", "group_warranty_accountant") for i in range(2)],
         "workshop": _user(odoo, tag, "workshop", "group_warranty_workshop"),
     }
-
-
-def _invoiced_claims(odoo, books, amounts):
-    claim_ids = odoo.call("warranty.claim", "create", [{
-        "manufacturer_id": books["maker"], "defect_code_ids": [(4, books["defect"])], "causal_part_id": books["part"],
-        "line_ids": [(0, 0, {"line_type": "labor", "name": "Replace seal", "price_unit": amount})],
-    } for amount in amounts])
-    odoo.call("warranty.claim", "action_submit", claim_ids)
-    odoo.call("warranty.claim", "action_accept", claim_ids)
-    odoo.call("warranty.claim", "action_create_invoice", claim_ids)
-    invoice_ids = odoo.call("warranty.claim", "read", [claim_ids[0]], ["invoice_ids"])[0]["invoice_ids"]
-    odoo.call("account.move", "action_post", invoice_ids)
-    return claim_ids
 
 
 def _remittance(client, books, rows, received, reference):
@@ -105,7 +60,7 @@ def _remittance(client, books, rows, received, reference):
 
 
 def test_parallel_imports_of_one_remittance_file_book_it_once(odoo, books):
-    first, second = _invoiced_claims(odoo, books, [100.0, 80.0])
+    first, second = invoiced_claims(odoo, books, [100.0, 80.0])
     assert _balance(odoo, books["receivable"], books["maker"]) == 180.0
     # Two accountants import the same file at once: it part-pays both claims (their state cannot tell it is paid)
     rows = [(first, 40.0), (second, 30.0)]
@@ -134,7 +89,7 @@ def test_parallel_imports_of_one_remittance_file_book_it_once(odoo, books):
 
 
 def test_parallel_chargebacks_never_take_back_more_than_was_paid(odoo, books):
-    [claim] = _invoiced_claims(odoo, books, [100.0])
+    [claim] = invoiced_claims(odoo, books, [100.0])
     accountants = books["accountants"]
     paid_in_full = _remittance(odoo, books, [(claim, 100.0)], 100.0, f"REM-{books['tag']}-B")
     odoo.call("warranty.remittance.import", "action_apply", [paid_in_full])

@@ -15,6 +15,8 @@ CLAIM_TYPE_FIELDS = frozenset({
 })
 # The claims whose unit must still be under the manufacturer's warranty
 COVERED_CLAIM_TYPES = ("warranty", "parts_warranty")
+# The jobs the unit's warranty pays: campaign work and the manufacturer's goodwill are paid whatever its end
+WARRANTY_JOB_PAY_TYPES = ("warranty", "extension")
 # How many claims' errors a refused submission lists before summing up the rest
 SHOWN_CLAIMS = 10
 
@@ -73,12 +75,22 @@ class WarrantyClaim(models.Model):
             pay_types = set(jobs.mapped("pay_type"))
             if pay_types == {"goodwill"}:
                 claim.claim_type = "goodwill"
-            elif pay_types == {"campaign"} or (
-                claim.recall_id and not jobs and repair.warranty_coverage != "manufacturer"
-            ):
+            elif pay_types == {"campaign"} or (claim.recall_id and not jobs and claim._is_campaign_work_only()):
                 claim.claim_type = "campaign"
             else:
                 claim.claim_type = "warranty"
+
+    def _is_campaign_work_only(self):
+        """A repair without jobs claims its campaign work alone: the unit is not under the manufacturer's warranty
+        (the rest is the customer's), or every part and labour line of the repair is the campaign's."""
+        self.ensure_one()
+        repair = self.repair_id
+        if repair.warranty_coverage != "manufacturer":
+            return True
+        moves = repair.move_ids.filtered(lambda move: move.repair_line_type == "add" and move.state != "cancel")
+        return all(move.warranty_recall_id for move in moves) and all(
+            labor.recall_id for labor in repair.labor_line_ids
+        )
 
     # Rights
 
@@ -181,9 +193,9 @@ class WarrantyClaim(models.Model):
             rules_of[rule.manufacturer_id.id, rule.company_id.id].append(rule)
         kinds = set(rules.mapped("kind"))
         context = {"today": today}
-        if kinds & {"parts_return_deadline", "labour_above_guide"}:
+        if kinds & {"parts_return_deadline", "labour_above_guide", "coverage_expired"}:
             claims.line_ids.fetch([
-                "claim_id", "line_type", "product_id", "name", "quantity", "labor_operation_id",
+                "claim_id", "line_type", "product_id", "name", "quantity", "labor_operation_id", "job_id",
                 "hours_override_reason", "return_required", "returned_lot_id", "return_state",
             ])
         if "required_attachments" in kinds:
@@ -276,6 +288,10 @@ class WarrantyClaim(models.Model):
         self.ensure_one()
         if self.claim_type not in COVERED_CLAIM_TYPES or not self.lot_id:
             return None
+        jobs = self.line_ids.job_id
+        if jobs and not any(job.pay_type in WARRANTY_JOB_PAY_TYPES for job in jobs):
+            # A visit's campaign jobs and goodwill shares: the manufacturer pays them after the warranty ended too
+            return None
         registration = self.registration_id
         if not registration:
             return {
@@ -283,9 +299,44 @@ class WarrantyClaim(models.Model):
                 "reason": _("Unit %(serial)s has no warranty registration.", serial=self.lot_id.name),
             }
         try:
-            return registration.check_coverage(self.failure_date or self.repair_date, self.odometer_km)
+            coverage = registration.check_coverage(self.failure_date or self.repair_date, self.odometer_km)
         except UserError as error:
             return {"coverage": "none", "reason": error.args[0]}
+        if coverage["coverage"] == "none":
+            warranty_jobs = jobs.filtered(lambda job: job.pay_type in WARRANTY_JOB_PAY_TYPES)
+            return self._get_validation_programme_coverage(warranty_jobs) or coverage
+        return coverage
+
+    def _get_validation_programme_coverage(self, jobs):
+        """After the unit's own term, the programme may still cover the warranty ``jobs``: a coverage component
+        (powertrain 5 years...) or the warranty of a part an earlier repair fitted. Checked at the claim's failure
+        date and odometer; None when some job is covered by neither (the unit's term answers then)."""
+        if not jobs or not all(job._is_covered_by_programme() for job in jobs):
+            return None
+        # As check_coverage: today when the claim states no date
+        day = self.failure_date or self.repair_date or fields.Date.context_today(self)
+        repair = self.repair_id
+        verdicts = {
+            verdict["code"]: verdict
+            for verdict in self.registration_id._get_component_verdicts(
+                day, self.odometer_km or 0, repair.hour_meter or 0.0, meter_broken=repair.meter_broken,
+            )
+        } if self.registration_id.component_data else {}
+        for job in jobs:
+            warranty = job.part_warranty_id
+            if warranty:
+                if day > warranty.date_end or (warranty.limit_km and self.odometer_km > warranty.limit_km):
+                    return {"coverage": "none", "reason": _(
+                        "%(warranty)s The claim's failure date or odometer is past it.",
+                        warranty=warranty._get_coverage_reason(),
+                    )}
+                continue
+            verdict = verdicts.get(job.coverage_component_id.code)
+            if not verdict:
+                return None
+            if not verdict["covered"]:
+                return {"coverage": "none", "reason": verdict["reason"]}
+        return {"coverage": "manufacturer", "reason": " ".join(jobs.mapped("coverage_reason"))}
 
     def _get_validation_guide_hours(self, line):
         """The hours the manufacturer pays for labour ``line``: its time guide's, else the operation's standard."""

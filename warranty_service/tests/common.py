@@ -106,6 +106,36 @@ class WarrantyCommon(TransactionCase):
         )
 
     @classmethod
+    def _create_coverage_programme(cls):
+        """A manufacturer's programme as its Warranty Manager sets it up: powertrain 5 years / 100,000 km for the
+        engine parts (injectors are a subcategory) and the engine knock defect, emissions 8 years / 80,000 km for
+        the catalytic converter; a mirror is in neither."""
+        cls.engine_categ = cls.env["product.category"].create({"name": "Engine parts"})
+        cls.injector_categ = cls.env["product.category"].create(
+            {"name": "Injectors", "parent_id": cls.engine_categ.id},
+        )
+        cls.injector = cls.env["product.product"].create({
+            "name": "Injector", "type": "consu", "categ_id": cls.injector_categ.id, "standard_price": 200,
+        })
+        cls.catalyst = cls.env["product.product"].create({"name": "Catalytic converter", "type": "consu"})
+        cls.mirror = cls.env["product.product"].create({"name": "Mirror", "type": "consu"})
+        cls.defect_engine = cls.env["warranty.defect.code"].create(
+            {"code": "EN01", "name": "Engine knock", "category": "engine"},
+        )
+        Component = cls.env["warranty.coverage.component"].with_user(cls.user_manager)
+        cls.powertrain = Component.create({
+            "name": "Powertrain", "code": "PT5", "kind": "powertrain", "manufacturer_id": cls.manufacturer.id,
+            "months": 60, "limit_km": 100000, "sequence": 1,
+            "covered_categ_ids": [Command.link(cls.engine_categ.id)],
+            "defect_code_ids": [Command.link(cls.defect_engine.id)],
+        })
+        cls.emissions = Component.create({
+            "name": "Emissions", "code": "EM8", "kind": "emissions", "manufacturer_id": cls.manufacturer.id,
+            "months": 96, "limit_km": 80000, "sequence": 2,
+            "covered_product_ids": [Command.link(cls.catalyst.id)],
+        })
+
+    @classmethod
     def _create_lots(cls, product, *names):
         return cls.env["stock.lot"].create([{"name": name, "product_id": product.id} for name in names])
 

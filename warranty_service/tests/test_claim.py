@@ -36,6 +36,29 @@ class ClaimCommon(WarrantyRepairCommon):
         self.assertEqual(repair.state, "done")
         return repair
 
+    def _done_repairs(self, count, prefix):
+        """``count`` done repairs of new covered vans ``prefix``-0, -1, ..., as a list view's button sees them."""
+        lots = self._create_lots(self.van, *(f"{prefix}-{i}" for i in range(count)))
+        self.env["warranty.registration"].create([
+            {"lot_id": lot.id, "partner_id": self.customer.id, "date_start": date.today().replace(day=1)}
+            for lot in lots
+        ])
+        repairs = self.env["repair.order"].create([{
+            "product_id": self.van.id, "lot_id": lot.id, "partner_id": self.customer.id, "odometer_km": 100,
+            "defect_code_ids": [Command.link(self.defect.id)], "failure_cause": "Seal hardened",
+            "causal_part_id": self.seal.id, "is_factory_defect": True,
+            "move_ids": [Command.create({"product_id": self.seal.id, "product_uom_qty": 1, "repair_line_type": "add"})],
+            "labor_line_ids": [Command.create({"operation_id": self.operation_seal.id, "hours": 3.0})],
+        } for lot in lots])
+        repairs._action_repair_confirm()
+        repairs.action_repair_start()
+        repairs.action_repair_end()
+        self.assertEqual(set(repairs.mapped("warranty_coverage")), {"manufacturer"})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        # As the list view's button calls it
+        return self.env["repair.order"].browse(repairs.ids)
+
     def _claim(self, repair, user=None):
         action = repair.with_user(user or self.user_workshop).action_create_warranty_claim()
         return self.env["warranty.claim"].browse(action["res_id"])

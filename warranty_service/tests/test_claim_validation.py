@@ -29,7 +29,9 @@ class ClaimValidationCommon(ClaimCommon):
         return claims.with_user(user or self.user_workshop).action_validate_claims()
 
     def _findings(self, claim):
-        return [(result.code, result.severity, result.message) for result in claim.validation_result_ids]
+        """The findings as the claim's form lists them: errors first, in the order of the rules."""
+        results = claim.validation_result_ids.sorted(lambda result: (result.severity, result.id))
+        return [(result.code, result.severity, result.message) for result in results]
 
     def _attach(self, claim, name, mimetype="image/png"):
         return self.env["ir.attachment"].create({
@@ -109,6 +111,22 @@ class TestClaimValidationRules(ClaimValidationCommon):
             "is not returned within the time limit."
         ))])
         self.assertEqual(claim.validation_result_ids.line_id, part)
+        # A part with its own serial goes back tagged with it
+        turbo = self.env["product.product"].create({"name": "Turbocharger", "type": "consu", "tracking": "serial"})
+        line = self.env["warranty.claim.line"].with_user(self.user_workshop).create({
+            "claim_id": claim.id, "line_type": "part", "product_id": turbo.id, "name": "Turbocharger",
+            "quantity": 1, "price_unit": 300.0, "return_required": True,
+        })
+        with freeze_time("2026-06-10"):
+            self._validate(claim)
+            self.assertEqual(self._findings(claim), [("PNR", "error", (
+                "Turbocharger must go back to the manufacturer: enter the defective part's own serial (Part Tag / "
+                "Serial) on its line."
+            ))])
+            self.assertEqual(claim.validation_result_ids.line_id, line)
+            line.with_user(self.user_workshop).returned_lot_id = self._create_lots(turbo, "TURBO-0042")
+            self._validate(claim)
+            self.assertEqual(claim.validation_state, "ok")
 
     def test_labour_above_the_guide(self):
         self._rule("labour_above_guide", "ELH")
@@ -139,11 +157,23 @@ class TestClaimValidationRules(ClaimValidationCommon):
         self.assertEqual(claim.validation_state, "ok")
         claim.with_user(self.user_workshop).odometer_km = 120000
         self._validate(claim)
-        self.assertEqual(claim.validation_state, "error")
-        self.assertRegex(self._findings(claim)[0][2], r"^Not covered by the warranty: ")
+        self.assertEqual(self._findings(claim), [(
+            "EW", "error", "Not covered by the warranty: The unit has run 120000 km, over the warranty limit of "
+            "100000 km.",
+        )])
         claim.with_user(self.user_workshop).write({"odometer_km": 10000, "failure_date": "2027-02-01"})
         self._validate(claim)
-        self.assertEqual(self._findings(claim)[0][:2], ("EW", "error"))
+        self.assertEqual(self._findings(claim), [
+            ("EW", "error", "Not covered by the warranty: The warranty expired on 12/31/2026."),
+        ])
+        # A claim a Warranty Manager wrote by hand for a unit that was never registered
+        unregistered = self.env["warranty.claim"].with_user(self.user_manager).create({
+            "manufacturer_id": self.manufacturer.id, "lot_id": self.lot_unregistered.id, "repair_date": "2026-06-02",
+        })
+        self._validate(unregistered)
+        self.assertEqual(self._findings(unregistered), [
+            ("EW", "error", "Not covered by the warranty: Unit VIN-REP-3 has no warranty registration."),
+        ])
         # A campaign claim does not need the unit's warranty
         claim.with_user(self.user_workshop).claim_type = "campaign"
         self._validate(claim)
@@ -197,6 +227,40 @@ class TestClaimValidationRules(ClaimValidationCommon):
         self.assertEqual(self._findings(claim), [(
             "UPR", "error", f"Unrelated to the previous repair: claim {earlier.name} it did not fit Gasket.",
         )])
+        claim.with_user(self.user_workshop).causal_part_id = self.seal
+        elsewhere = self._claim(self._done_repair(
+            lot=self.lot_extended, when="2025-05-01 09:00:00", done_on="2025-05-02 10:00:00",
+        ))
+        claim.with_user(self.user_workshop).previous_claim_id = elsewhere
+        self._validate(claim)
+        self.assertEqual(self._findings(claim), [(
+            "UPR", "error", f"Unrelated to the previous repair: claim {elsewhere.name} it is for another unit, it is "
+            "more than 365 days old.",
+        )])
+
+    def test_default_rules_findings(self):
+        """The manufacturer's default set as a Warranty Manager creates it: each rule with its own severity."""
+        self.manufacturer.with_user(self.user_manager).action_create_warranty_validation_rules()
+        earlier = self._claim(self._done_repair(lot=self.lot_extended, when="2026-03-01 09:00:00",
+                                                done_on="2026-03-02 10:00:00"))
+        claim = self._claim(self._done_repair())
+        duplicate = self._claim(self._done_repair(when="2026-06-20 09:00:00", done_on="2026-06-21 10:00:00"))
+        claim.with_user(self.user_workshop).write({
+            "claim_type": "parts_warranty", "previous_claim_id": earlier.id, "odometer_km": 120000,
+        })
+        with freeze_time("2026-07-10"):
+            self._validate(claim)
+        self.assertEqual(self._findings(claim), [
+            ("SUB", "error", "Submitted too late: the deadline was 07/02/2026, 30 days after the repair of "
+                             "06/02/2026."),
+            ("PNR", "error", "Crankshaft seal had to be back at the manufacturer by 07/02/2026 (30 days after the "
+                             "repair): the part is not returned within the time limit."),
+            ("EW", "error", "Not covered by the warranty: The unit has run 120000 km, over the warranty limit of "
+                            "100000 km."),
+            ("DUP", "error", f"Duplicate: {duplicate.name} claim the same unit and defect within 30 days."),
+            ("DOC", "warning", "0 of the 1 required attachments (any file) are on the claim: attach the rest."),
+            ("UPR", "warning", f"Unrelated to the previous repair: claim {earlier.name} it is for another unit."),
+        ], "no ELH (the guide's hours), no TDP (no transport damage)")
 
 
 @tagged("post_install", "-at_install")
@@ -248,6 +312,22 @@ class TestClaimValidationBatch(ClaimValidationCommon):
         self.assertEqual(late.validation_state, "warning")
         self.assertEqual(good.validation_state, "ok")
 
+    def test_refusal_lists_ten_claims_and_counts_the_rest(self):
+        self._rule("required_attachments", "PHO", attachment_count=1)
+        claims = self.env["warranty.claim"].with_user(self.user_manager).create([{
+            "manufacturer_id": self.manufacturer.id, "repair_date": "2026-11-19",
+            "line_ids": [Command.create({"line_type": "other", "name": f"Repair {i}", "price_unit": 100.0})],
+        } for i in range(11)])
+        action = self._validate(claims)
+        self.assertEqual(action["params"]["message"], "11 claims validated: 0 passed, 0 with warnings, 11 with errors.")
+        self.assertEqual(action["params"]["type"], "danger")
+        with self.assertRefused(
+            rf"^Claim {claims[0].name} cannot be submitted:\n- \[PHO\] 0 of the 1 required attachments \(any file\) "
+            r"are on the claim: attach the rest.\n\n(Claim .*\n.*\n\n){9}\.\.\. and 1 more claims with errors\.$"
+        ):
+            claims.with_user(self.user_workshop).action_submit()
+        self.assertEqual(set(claims.mapped("state")), {"draft"})
+
     def test_findings_replaced_at_each_validation(self):
         self._rule("required_attachments", "PHO", attachment_count=1)
         claim = self._claim(self._done_repair())
@@ -263,20 +343,7 @@ class TestClaimValidationBatch(ClaimValidationCommon):
         (`make bench` measures 1,000 claims, target <= 20 queries per claim)."""
         self.manufacturer.with_user(self.user_manager).action_create_warranty_validation_rules()
         self.env["stock.quant"]._update_available_quantity(self.seal, self.stock_location, 100)
-        lots = self._create_lots(self.van, *(f"VIN-VAL-{i}" for i in range(25)))
-        self.env["warranty.registration"].create([
-            {"lot_id": lot.id, "partner_id": self.customer.id, "date_start": "2026-01-01"} for lot in lots
-        ])
-        repairs = self.env["repair.order"].create([{
-            "product_id": self.van.id, "lot_id": lot.id, "partner_id": self.customer.id, "odometer_km": 100,
-            "defect_code_ids": [Command.link(self.defect.id)], "failure_cause": "Seal hardened",
-            "causal_part_id": self.seal.id, "is_factory_defect": True,
-            "move_ids": [Command.create({"product_id": self.seal.id, "product_uom_qty": 1, "repair_line_type": "add"})],
-            "labor_line_ids": [Command.create({"operation_id": self.operation_seal.id, "hours": 3.0})],
-        } for lot in lots])
-        repairs._action_repair_confirm()
-        repairs.action_repair_start()
-        repairs.action_repair_end()
+        repairs = self._done_repairs(25, "VIN-VAL")
         repairs.action_create_warranty_claim()
         claims = repairs.claim_ids
         self.assertEqual(len(claims), 25)

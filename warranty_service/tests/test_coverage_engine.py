@@ -58,6 +58,23 @@ class TestComponentJobsClaimed(CoverageEngineCommon):
         self.assertEqual(claim.line_ids.job_id, job)
         self.assertAlmostEqual(claim.amount_claimed, 27.5 + 210.0, places=2)
 
+    def test_component_claim_passes_the_expired_warranty_rule(self):
+        """The van's basic term ended: the expired-warranty rule (EW) asks its powertrain component instead."""
+        self.env["warranty.claim.validation.rule"].create({
+            "manufacturer_id": self.manufacturer.id, "code": "EW", "name": "EW", "kind": "coverage_expired",
+        })
+        repair = self._programme_repair()
+        self._finish(repair)
+        claim = self._claim(repair)
+        claim.with_user(self.user_workshop).action_validate_claims()
+        self.assertEqual((claim.validation_state, claim.validation_result_ids.ids), ("ok", []))
+        claim.with_user(self.user_workshop).odometer_km = 160000
+        claim.with_user(self.user_workshop).action_validate_claims()
+        self.assertEqual([(r.code, r.severity, r.message) for r in claim.validation_result_ids], [(
+            "EW", "error", "Not covered by the warranty: Powertrain (PT5): the unit has run 160000 km, over its "
+            "limit of 150000 km.",
+        )])
+
     def test_pay_type_chosen_by_hand_stays(self):
         repair = self._programme_repair()
         job = repair.job_ids.with_user(self.user_workshop)
@@ -327,6 +344,18 @@ class TestPartsWarranty(CoverageEngineCommon):
         self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
         # mirror 80 + 10 %; 1 h at 60
         self.assertAlmostEqual(claim.amount_claimed, 88.0 + 60.0, places=2)
+        # The expired-warranty rule (EW) asks the mirror's own warranty, not the van's ended term
+        self.env["warranty.claim.validation.rule"].create({
+            "manufacturer_id": claim.manufacturer_id.id, "code": "EW", "name": "EW", "kind": "coverage_expired",
+        })
+        claim.with_user(self.user_workshop).action_validate_claims()
+        self.assertEqual((claim.validation_state, claim.validation_result_ids.ids), ("ok", []))
+        claim.with_user(self.user_workshop).failure_date = date(2027, 6, 2)
+        claim.with_user(self.user_workshop).action_validate_claims()
+        self.assertEqual([(r.code, r.severity, r.message) for r in claim.validation_result_ids], [(
+            "EW", "error", f"Not covered by the warranty: Parts warranty: Mirror fitted by {fitted.name} on 06/02/2026 "
+            "at 10000 km, until 06/01/2027 or 30000 km. The claim's failure date or odometer is past it.",
+        )])
 
     def test_over_the_parts_warranty(self):
         self._fit_mirror()

@@ -11,30 +11,7 @@ class TestJobCoverage(WarrantyRepairCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.engine_categ = cls.env["product.category"].create({"name": "Engine parts"})
-        cls.injector = cls.env["product.product"].create({
-            "name": "Injector", "type": "consu",
-            "categ_id": cls.env["product.category"].create(
-                {"name": "Injectors", "parent_id": cls.engine_categ.id},
-            ).id,
-        })
-        cls.catalyst = cls.env["product.product"].create({"name": "Catalytic converter", "type": "consu"})
-        cls.mirror = cls.env["product.product"].create({"name": "Mirror", "type": "consu"})
-        cls.defect_engine = cls.env["warranty.defect.code"].create(
-            {"code": "EN01", "name": "Engine knock", "category": "engine"},
-        )
-        Component = cls.env["warranty.coverage.component"]
-        cls.powertrain = Component.create({
-            "name": "Powertrain", "code": "PT5", "kind": "powertrain", "manufacturer_id": cls.manufacturer.id,
-            "months": 60, "limit_km": 100000, "sequence": 1,
-            "covered_categ_ids": [Command.link(cls.engine_categ.id)],
-            "defect_code_ids": [Command.link(cls.defect_engine.id)],
-        })
-        cls.emissions = Component.create({
-            "name": "Emissions", "code": "EM8", "kind": "emissions", "manufacturer_id": cls.manufacturer.id,
-            "months": 96, "limit_km": 80000, "sequence": 2,
-            "covered_product_ids": [Command.link(cls.catalyst.id)],
-        })
+        cls._create_coverage_programme()
         cls.lot_programme = cls._create_lots(cls.van, "VIN-JOB-1")
         cls.registration_programme = cls.env["warranty.registration"].create({
             "lot_id": cls.lot_programme.id, "partner_id": cls.customer.id, "date_start": "2025-01-01",

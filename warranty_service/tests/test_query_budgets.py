@@ -1,6 +1,3 @@
-from datetime import date
-
-from odoo import Command
 from odoo.tests import tagged
 
 from .test_claim import ClaimCommon
@@ -77,28 +74,6 @@ class TestQueryBudgets(ClaimCommon):
             "lot_id": self.lot_covered.id, "partner_id": self.customer.id, "date_start": "2026-05-01",
         })
         self.assertEqual(Registration.check_coverage_by_serial("VIN-REP-1", "2026-06-01")["registration"], newer.name)
-
-    def _done_repairs(self, count, prefix):
-        lots = self._create_lots(self.van, *(f"{prefix}-{i}" for i in range(count)))
-        self.env["warranty.registration"].create([
-            {"lot_id": lot.id, "partner_id": self.customer.id, "date_start": date.today().replace(day=1)}
-            for lot in lots
-        ])
-        repairs = self.env["repair.order"].create([{
-            "product_id": self.van.id, "lot_id": lot.id, "partner_id": self.customer.id, "odometer_km": 100,
-            "defect_code_ids": [Command.link(self.defect.id)], "failure_cause": "Seal hardened",
-            "causal_part_id": self.seal.id, "is_factory_defect": True,
-            "move_ids": [Command.create({"product_id": self.seal.id, "product_uom_qty": 1, "repair_line_type": "add"})],
-            "labor_line_ids": [Command.create({"operation_id": self.operation_seal.id, "hours": 3.0})],
-        } for lot in lots])
-        repairs._action_repair_confirm()
-        repairs.action_repair_start()
-        repairs.action_repair_end()
-        self.assertEqual(set(repairs.mapped("warranty_coverage")), {"manufacturer"})
-        self.env.flush_all()
-        self.env.invalidate_all()
-        # As the list view's button calls it
-        return self.env["repair.order"].browse(repairs.ids)
 
     def _claim_and_submit_queries(self, repairs):
         before = self.cr.sql_log_count

@@ -2,6 +2,20 @@ from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
+def _registered_unit(env, maker, model, serial, customer, **maker_values):
+    """A manufacturer's van of 24 months' warranty, sold and registered to a customer today (the tours run unfrozen):
+    returns (manufacturer, product, lot, customer)."""
+    manufacturer = env["res.partner"].create({"name": maker, "is_company": True, **maker_values})
+    product = env["product.product"].create({
+        "name": model, "type": "consu", "is_storable": True, "tracking": "serial",
+        "warranty_months": 24, "warranty_manufacturer_id": manufacturer.id,
+    })
+    lot = env["stock.lot"].create({"name": serial, "product_id": product.id})
+    partner = env["res.partner"].create({"name": customer})
+    env["warranty.registration"].create({"lot_id": lot.id, "partner_id": partner.id})
+    return manufacturer, product, lot, partner
+
+
 @tagged("post_install", "-at_install")
 class TestLookupTour(HttpCase):
 
@@ -36,14 +50,9 @@ class TestRepairTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        manufacturer = cls.env["res.partner"].create({"name": "Tour Motors", "is_company": True})
-        product = cls.env["product.product"].create({
-            "name": "Tour Van", "type": "consu", "is_storable": True, "tracking": "serial",
-            "warranty_months": 24, "warranty_manufacturer_id": manufacturer.id,
-        })
-        lot = cls.env["stock.lot"].create({"name": "VIN-TOUR-R1", "product_id": product.id})
-        customer = cls.env["res.partner"].create({"name": "Tour Customer"})
-        cls.env["warranty.registration"].create({"lot_id": lot.id, "partner_id": customer.id})
+        manufacturer, product, lot, customer = _registered_unit(
+            cls.env, "Tour Motors", "Tour Van", "VIN-TOUR-R1", "Tour Customer",
+        )
         cls.defect = cls.env["warranty.defect.code"].create({"code": "T-TOUR", "name": "Oil leak"})
         cls.part = cls.env["product.product"].create({"name": "Tour Seal", "type": "consu"})
         labour = cls.env["product.product"].create({"name": "Tour Labour", "type": "service"})
@@ -109,16 +118,10 @@ class TestClaimTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        manufacturer = cls.env["res.partner"].create({
-            "name": "Claim Motors", "is_company": True, "warranty_labor_rate": 60, "warranty_claim_deadline_days": 3650,
-        })
-        product = cls.env["product.product"].create({
-            "name": "Claim Van", "type": "consu", "is_storable": True, "tracking": "serial",
-            "warranty_months": 24, "warranty_manufacturer_id": manufacturer.id,
-        })
-        lot = cls.env["stock.lot"].create({"name": "VIN-TOUR-C1", "product_id": product.id})
-        customer = cls.env["res.partner"].create({"name": "Claim Customer"})
-        cls.env["warranty.registration"].create({"lot_id": lot.id, "partner_id": customer.id})
+        manufacturer, product, lot, customer = _registered_unit(
+            cls.env, "Claim Motors", "Claim Van", "VIN-TOUR-C1", "Claim Customer",
+            warranty_labor_rate=60, warranty_claim_deadline_days=3650,
+        )
         defect = cls.env["warranty.defect.code"].create({"code": "T-CLAIM", "name": "Leak"})
         part = cls.env["product.product"].create({"name": "Claim Seal", "type": "consu", "standard_price": 10})
         labour = cls.env["product.product"].create({"name": "Claim Labour", "type": "service"})
@@ -156,14 +159,9 @@ class TestRecallTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        manufacturer = cls.env["res.partner"].create({"name": "Recall Motors", "is_company": True})
-        product = cls.env["product.product"].create({
-            "name": "Recall Van", "type": "consu", "is_storable": True, "tracking": "serial",
-            "warranty_months": 24, "warranty_manufacturer_id": manufacturer.id,
-        })
-        lot = cls.env["stock.lot"].create({"name": "VIN-TOUR-RC1", "product_id": product.id})
-        customer = cls.env["res.partner"].create({"name": "Recall Customer"})
-        cls.env["warranty.registration"].create({"lot_id": lot.id, "partner_id": customer.id})
+        manufacturer, product, lot, customer = _registered_unit(
+            cls.env, "Recall Motors", "Recall Van", "VIN-TOUR-RC1", "Recall Customer",
+        )
         labour = cls.env["product.product"].create({"name": "Recall Labour", "type": "service"})
         cls.operation = cls.env["warranty.labor.operation"].create({
             "code": "00-RCTOUR", "name": "Replace brake hose", "standard_hours": 0.8,

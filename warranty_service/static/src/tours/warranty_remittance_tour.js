@@ -1,11 +1,12 @@
 import { registry } from "@web/core/registry";
 import { noErrorStep } from "./tour_steps";
 
-// The manufacturer's remittance: two claims paid in one file, 100.00 and 50.00.
+// The manufacturer's remittance: two claims paid in one file, 100.00 and 50.00, today (whatever the day the tour runs)
+const TODAY = new Date().toISOString().slice(0, 10);
 const REMITTANCE = [
     "claim_number,revision,amount_paid,payment_reference,date",
-    "RM-WC-00001,0,100.00,REM-TOUR-11,2026-11-20",
-    "RM-WC-00002,0,50.00,REM-TOUR-11,2026-11-20",
+    `RM-WC-00001,0,100.00,REM-TOUR-11,${TODAY}`,
+    `RM-WC-00002,0,50.00,REM-TOUR-11,${TODAY}`,
 ].join("\n");
 
 // The accountant imports the manufacturer's remittance at month-end and sees the claims become paid.
