@@ -6,7 +6,8 @@ class WarrantyRemittanceBooking(models.Model):
 
     What a remittance import booked is kept here (row by row, in the transaction of its chunk for a file booked in
     the background), and the database refuses the same (company, remittance reference, claim) twice: re-importing a
-    file, two imports of it at the same time, or a chunk run again after a restart, never pays a claim twice (a part payment leaves the claim open, so its state alone cannot tell).
+    file, two imports of it at the same time, or a chunk run again after a restart, never pays a claim twice (a part
+    payment leaves the claim open, so its state alone cannot tell).
     """
 
     _name = "warranty.remittance.booking"
