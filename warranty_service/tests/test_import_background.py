@@ -13,7 +13,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.warranty_service.wizard.warranty_remittance_import import WarrantyRemittanceImport
 
@@ -328,3 +328,21 @@ class TestImportBackground(MonthEndCommon):
                          {f"Claim {claims[3].name} is not waiting for a decision."})
         self.assertIn("Finished: 6 of 8 rows booked, 2 not matched, 0 in error.", wizard.message_ids[0].body)
         self.assertEqual(wizard.activity_ids.user_id, self.user_accountant)
+
+
+@tagged("post_install", "-at_install")
+class TestImportBackgroundScreen(MonthEndCommon, HttpCase):
+    """The import's page as the accountant sees it: state, progress, counters, chatter, Cancel."""
+
+    def test_the_import_shows_its_progress(self):
+        self.env["ir.config_parameter"].set_param("warranty_service.import_background_rows", "5")
+        self.env["ir.config_parameter"].set_param("warranty_service.import_chunk_rows", "3")
+        claims = self._claims([100.0] * 8)
+        wizard = self._remittance([(claim, 100.0) for claim in claims], 800.0, reference="REM-SCREEN")
+        wizard.action_apply()
+        __, progress = self.env.ref(REMITTANCE_CRON)._add_progress()
+        self.env["warranty.remittance.import"].with_context(
+            ir_cron_progress_id=progress.id)._cron_process_background_imports()
+        self.assertEqual((wizard.state, wizard.matched_count), ("running", 3))
+        self.start_tour("/odoo", "warranty_service_background_import_tour", login=self.user_accountant.login)
+        self.assertEqual((wizard.state, wizard.matched_count), ("cancel", 3))
