@@ -264,6 +264,24 @@ class TestImportBackground(MonthEndCommon):
                          {"Only a Warranty Accountant or Manager imports remittances."})
         self.assertEqual(len(self._payments()), 1)
 
+    def _chunk_queries(self, count, reference):
+        claims = self._claims([100.0] * count)
+        wizard = self._remittance([(claim, 100.0) for claim in claims], 100.0 * count, reference=reference)
+        wizard.action_apply()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.assertEqual(self._run_cron(), (count, 0), "one chunk")
+        return self.env.cr.sql_log_count - before
+
+    def test_a_chunk_costs_no_query_per_row(self):
+        self.env["ir.config_parameter"].set_param("warranty_service.import_chunk_rows", "100")
+        self._chunk_queries(6, "REM-WARM")  # the first chunk fills the caches (sequences, accounts, the cron's)
+        small, large = self._chunk_queries(6, "REM-Q6"), self._chunk_queries(36, "REM-Q36")
+        # Measured: 206 queries for a chunk of 6 rows, and 206 for 36
+        self.assertLess(large - small, 10, f"{small} queries for 6 rows, {large} for 36: a query per row")
+        self.assertLess(large, 250)
+
     def test_small_file_stays_synchronous(self):
         claims = self._claims([100.0, 50.0])
         wizard = self._remittance([(claims[0], 100.0), (claims[1], 50.0)], 150.0, reference="REM-SMALL")
