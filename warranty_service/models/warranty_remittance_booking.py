@@ -4,9 +4,10 @@ from odoo import fields, models
 class WarrantyRemittanceBooking(models.Model):
     """A line of a manufacturer's remittance booked on a claim: the remittance reference is booked once per claim.
 
-    The remittance import is a transient wizard; what it booked is kept here, and the database refuses the same
-    (company, remittance reference, claim) twice: re-importing a file, or two imports of it at the same time,
-    never pays a claim twice (a part payment leaves the claim open, so its state alone cannot tell).
+    What a remittance import booked is kept here (row by row, in the transaction of its chunk for a file booked in
+    the background), and the database refuses the same (company, remittance reference, claim) twice: re-importing a
+    file, two imports of it at the same time, or a chunk run again after a restart, never pays a claim twice (a part
+    payment leaves the claim open, so its state alone cannot tell).
     """
 
     _name = "warranty.remittance.booking"

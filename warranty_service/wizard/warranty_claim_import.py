@@ -4,10 +4,14 @@ from odoo import _, fields, models
 from odoo.tools import float_compare
 
 
-class WarrantyClaimImport(models.TransientModel):
+class WarrantyClaimImport(models.Model):
     _name = "warranty.claim.import"
-    _inherit = "warranty.csv.import.mixin"
+    # A record, not a transient wizard: a large decision file is booked in the background, and its progress,
+    # result and end message stay on it
+    _inherit = ["warranty.csv.import.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "Import a Manufacturer's Decision File"
+    _order = "id desc"
+    _background_cron = "warranty_service.ir_cron_warranty_claim_import"
     # The columns the manufacturer's decision file must have; docs/admin.md documents them
     _csv_columns = [
         "claim_number",
@@ -29,10 +33,45 @@ class WarrantyClaimImport(models.TransientModel):
 
     def action_apply(self):
         """Apply the decisions: all rows or none; each claim then follows its lines."""
+        self._check_import_rights()
         self._check_rows_applicable()
+        if self._runs_in_background():
+            return self._queue_background()
+        claims = self._book_rows(self.row_ids)
+        self._mark_applied()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "warranty.claim",
+            "name": _("Decided Claims"),
+            "view_mode": "list,form",
+            # A fresh page: not stacked on whatever screen the import dialog was opened from
+            "target": "main",
+            "domain": [("id", "in", claims.ids)],
+        }
+
+    def _check_import_rights(self):
         self.env["warranty.claim"]._check_decision_rights()
-        claims = self.row_ids.claim_id
-        for row in self.row_ids:
+
+    def _background_unmatched(self, rows):
+        """Rows of a chunk whose claim was decided meanwhile (another import, by hand), or resubmitted: not decided
+        again, they say why."""
+        why = {}
+        for row in rows:
+            claim = row.claim_id
+            if claim.state != "submitted":
+                why[row.id] = _("Claim %(number)s is not waiting for a decision.", number=claim.name)
+            elif claim.revision != row.revision:
+                why[row.id] = _(
+                    "Claim %(number)s is at revision %(current)s, the file decides revision %(revision)s.",
+                    number=claim.name, current=claim.revision, revision=row.revision,
+                )
+        return why
+
+    def _book_rows(self, rows):
+        """Apply the decisions of ``rows`` (the whole file, or a chunk of whole claims); each claim then follows its
+        lines. Returns the claims decided."""
+        claims = rows.claim_id
+        for row in rows:
             # The decision follows the amount: 0.00 rejected, the claimed amount accepted, partial in between
             row.claim_line_id.write({
                 "amount_accepted": row.accepted_amount,
@@ -42,7 +81,7 @@ class WarrantyClaimImport(models.TransientModel):
         # Each claim's first reference in the file, in one pass over the rows: looking it up among all the rows
         # for every claim cost a file of 10,000 lines 50 million comparisons
         references = {}
-        for row in self.row_ids:
+        for row in rows:
             if row.manufacturer_reference:
                 references.setdefault(row.claim_id.id, row.manufacturer_reference)
         for claim in claims:
@@ -54,16 +93,7 @@ class WarrantyClaimImport(models.TransientModel):
                 claim.rejection_reason = _("Rejected in the manufacturer's decision file (%(codes)s).", codes=codes)
         # Every line was decided by the file: the claims follow their lines (accepted, partially, rejected)
         claims.action_accept()
-        self._mark_applied()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "warranty.claim",
-            "name": _("Decided Claims"),
-            "view_mode": "list,form",
-            # A fresh page: not stacked on whatever screen the import dialog was opened from
-            "target": "main",
-            "domain": [("id", "in", claims.ids)],
-        }
+        return claims
 
     def _check_row(self, row, vals, claim, seen):
         vals.update(
@@ -77,6 +107,7 @@ class WarrantyClaimImport(models.TransientModel):
             revision = int((row.get("revision") or "0").strip())
         except ValueError:
             return _("The revision is not a number.")
+        vals["revision"] = revision
         accepted, error = self._parse_amount(row, "accepted_amount", vals)
         if error:
             return error
@@ -168,15 +199,16 @@ class WarrantyClaimImport(models.TransientModel):
         return errors
 
 
-class WarrantyClaimImportRow(models.TransientModel):
+class WarrantyClaimImportRow(models.Model):
     _name = "warranty.claim.import.row"
     _inherit = "warranty.csv.import.row.mixin"
     _description = "Row of a Manufacturer's Decision File"
 
-    wizard_id = fields.Many2one("warranty.claim.import", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one("warranty.claim.import", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="wizard_id.company_id", store=True)
     claim_number = fields.Char(string="Claim")
     line_ref = fields.Char(string="Line")
+    revision = fields.Integer()
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
     claim_line_id = fields.Many2one("warranty.claim.line")
     accepted_amount = fields.Float(string="Accepted")

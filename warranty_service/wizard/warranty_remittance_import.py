@@ -5,15 +5,21 @@ from psycopg2 import errors as pg_errors
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .warranty_csv_import_mixin import WarrantyCsvImportMixin
 
-class WarrantyRemittanceImport(models.TransientModel):
+
+class WarrantyRemittanceImport(models.Model):
     _name = "warranty.remittance.import"
-    _inherit = "warranty.csv.import.mixin"
+    # A record, not a transient wizard: a large remittance is booked in the background, and its progress, result
+    # and end message stay on it
+    _inherit = ["warranty.csv.import.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "Import a Manufacturer's Remittance"
+    _order = "id desc"
     # The columns of the manufacturer's remittance file; docs/admin.md documents them
     _csv_columns = ["claim_number", "revision", "amount_paid", "payment_reference", "date"]
     _csv_label = "remittance"
-    _csv_action_fields = frozenset({"state", "row_ids", "payment_id", "move_id"})
+    _csv_action_fields = WarrantyCsvImportMixin._csv_action_fields | {"payment_id", "move_id", "move_ids"}
+    _background_cron = "warranty_service.ir_cron_warranty_remittance_import"
     _check_company_auto = True
 
     settlement = fields.Selection(
@@ -38,6 +44,8 @@ class WarrantyRemittanceImport(models.TransientModel):
     amount_total = fields.Float(string="Total Paid", compute="_compute_totals")
     payment_id = fields.Many2one("account.payment", string="Payment", readonly=True)
     move_id = fields.Many2one("account.move", string="Netting Entry", readonly=True)
+    # Every entry the import posted: one, or one per chunk of a remittance booked in the background
+    move_ids = fields.Many2many("account.move", string="Entries", readonly=True, copy=False)
 
     @api.depends("row_ids.status", "row_ids.amount_paid")
     def _compute_totals(self):
@@ -52,8 +60,7 @@ class WarrantyRemittanceImport(models.TransientModel):
         manufacturer's tolerance is written off to the short-pay account in the same entry (the claim is then
         settled), above it the claim stays partially paid.
         """
-        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
-            raise AccessError(_("Only a Warranty Accountant or Manager imports remittances."))
+        self._check_import_rights()
         self._lock_for_apply()
         if self.state != "preview":
             self.action_preview()
@@ -71,7 +78,68 @@ class WarrantyRemittanceImport(models.TransientModel):
                 "posted. Check the file or the amount received.",
                 lines=currency.format(lines_total), received=currency.format(self.amount_received),
             ))
-        claims = self.row_ids.claim_id
+        if self._runs_in_background():
+            return self._queue_background()
+        claims = self._book_rows(self.row_ids)
+        self._mark_applied()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "warranty.claim",
+            "name": _("Reconciled Claims"),
+            "view_mode": "list,form",
+            # A fresh page: not stacked on whatever screen the import dialog was opened from
+            "target": "main",
+            "domain": [("id", "in", claims.ids)],
+        }
+
+    def _check_import_rights(self):
+        if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
+            raise AccessError(_("Only a Warranty Accountant or Manager imports remittances."))
+
+    def _queued_twice_domain(self):
+        # The same remittance (its references) on the same claims: another remittance of a claim is its own
+        domain = super()._queued_twice_domain()
+        references = list(set(filter(None, self.row_ids.mapped("payment_reference"))))
+        return domain + [("payment_reference", "in", references)] if references else domain
+
+    def _background_unmatched(self, rows):
+        """Rows of a chunk whose claim no longer matches them: the remittance booked on it meanwhile (by another
+        import), or the claim no longer owing what the row pays. They are not booked, and say why."""
+        currency = self.company_id.currency_id
+        reference = self._file_reference()
+        keys = {(self._row_reference(row, reference), row.claim_id.id): row for row in rows}
+        why = {}
+        # sudo: what was booked on these claims counts, whoever imported it
+        for booking in self.env["warranty.remittance.booking"].sudo().search([
+            ("company_id", "=", self.company_id.id), ("claim_id", "in", rows.claim_id.ids),
+            ("reference", "in", list({ref for ref, __ in keys})),
+        ]):
+            row = keys.get((booking.reference, booking.claim_id.id))
+            if row:
+                why[row.id] = _("Remittance %(reference)s is already booked on claim %(number)s.",
+                                reference=booking.reference or "-", number=booking.claim_id.name)
+        owed = defaultdict(float)
+        for line in self.env["account.move.line"].search([
+            ("warranty_claim_id", "in", rows.claim_id.ids), ("display_type", "=", "payment_term"),
+            ("parent_state", "=", "posted"), ("move_id.move_type", "=", "out_invoice"), ("reconciled", "=", False),
+        ]):
+            owed[line.warranty_claim_id.id] += line.amount_residual
+        for row in rows:
+            claim_owes = currency.round(owed[row.claim_id.id])
+            if row.id not in why and (currency.compare_amounts(claim_owes, 0.0) <= 0
+                                      or currency.compare_amounts(row.amount_paid, claim_owes) > 0):
+                why[row.id] = _(
+                    "Claim %(number)s owes %(owed)s on its own invoice lines, the remittance pays %(amount)s.",
+                    number=row.claim_id.name, owed=currency.format(claim_owes),
+                    amount=currency.format(row.amount_paid),
+                )
+        return why
+
+    def _book_rows(self, rows):
+        """One receipt for ``rows`` (the whole remittance, or a chunk of it booked in the background), reconciled
+        with the lines of the claims they pay: all of them or none."""
+        currency = self.company_id.currency_id
+        claims = rows.claim_id
         # Each claim's own open receivable lines (a receivable line per claim on its invoices)
         terms = self.env["account.move.line"].search([
             ("warranty_claim_id", "in", claims.ids),
@@ -85,9 +153,13 @@ class WarrantyRemittanceImport(models.TransientModel):
             terms_by_claim[line.warranty_claim_id.id] |= line
         maker = self.manufacturer_id
         reference = self._file_reference()
+        # The remittance's date, the same for each of its chunks
         date = max(filter(None, self.row_ids.mapped("payment_date")), default=fields.Date.context_today(self))
-        line_vals, partial_claims, settled, short_total = self._prepare_remittance_lines(terms_by_claim, reference)
-        bookings = self._book_remittance_rows(reference)
+        line_vals, partial_claims, settled, short_total = self._prepare_remittance_lines(
+            terms_by_claim, reference, rows)
+        bookings = self._book_remittance_rows(reference, rows)
+        # The received total, or the part of it the chunk pays
+        amount = currency.round(sum(rows.mapped("amount_paid")))
         for account_id, (total, __) in settled.items():
             total = currency.round(total)
             line_vals.append({
@@ -108,9 +180,9 @@ class WarrantyRemittanceImport(models.TransientModel):
             for vals in line_vals:
                 vals["account_id"] = vals["account_id"] or account.id
         if self.settlement == "bank":
-            counterparts = self._create_remittance_payment(line_vals, reference, date)
+            counterparts = self._create_remittance_payment(line_vals, reference, date, rows, amount)
         else:
-            counterparts = self._create_netting_entry(line_vals, reference, date)
+            counterparts = self._create_netting_entry(line_vals, reference, date, rows, amount)
         receivable_lines = counterparts.filtered(lambda line: line.account_id.account_type == "asset_receivable")
         counterpart_by_claim = defaultdict(lambda: self.env["account.move.line"])
         for line in receivable_lines.filtered("warranty_claim_id"):
@@ -123,16 +195,9 @@ class WarrantyRemittanceImport(models.TransientModel):
         # it would only go through their thousands of lines (10 of 37 s of a remittance of 2,000 lines, issue 26)
         self.env["account.move.line"].with_context(skip_invoice_sync=True)._reconcile_plan(plan)
         bookings.write({"move_id": counterparts.move_id.id})
-        self._mark_applied()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "warranty.claim",
-            "name": _("Reconciled Claims"),
-            "view_mode": "list,form",
-            # A fresh page: not stacked on whatever screen the import dialog was opened from
-            "target": "main",
-            "domain": [("id", "in", claims.ids)],
-        }
+        # sudo: the entries are written by this action only
+        self.sudo().move_ids = [Command.link(counterparts.move_id.id)]
+        return claims
 
     def _row_reference(self, row, reference):
         # The manufacturer's reference of the payment, else the file's (its references, or its name)
@@ -165,7 +230,7 @@ class WarrantyRemittanceImport(models.TransientModel):
     def _file_reference(self):
         return ", ".join(sorted(set(filter(None, self.row_ids.mapped("payment_reference"))))) or self.filename
 
-    def _book_remittance_rows(self, reference):
+    def _book_remittance_rows(self, reference, rows):
         """Record each row as booked: the database refuses the same remittance reference twice on a claim.
 
         Two parallel imports of one file both pass the check above: the second waits on the unique index for the
@@ -177,7 +242,7 @@ class WarrantyRemittanceImport(models.TransientModel):
             "reference": self._row_reference(row, reference),
             "amount": row.amount_paid,
             "date": row.payment_date or fields.Date.context_today(self),
-        } for row in self.row_ids]
+        } for row in rows]
         try:
             with self.env.cr.savepoint():
                 # sudo: the bookings are written by this action only
@@ -190,7 +255,7 @@ class WarrantyRemittanceImport(models.TransientModel):
                               "posted. Look at the claims before importing it again.")) from None
         return bookings
 
-    def _prepare_remittance_lines(self, terms_by_claim, reference):
+    def _prepare_remittance_lines(self, terms_by_claim, reference, rows):
         """The credits of the remittance: (line values, claims paid partly, claims settled in full per receivable
         account as {account id: [total, term lines]}, short pays written off)."""
         # Claims settled in full (paid, or paid short within the tolerance) share one credit per receivable
@@ -201,7 +266,7 @@ class WarrantyRemittanceImport(models.TransientModel):
         maker = self.manufacturer_id
         line_vals, partial_claims, short_total = [], [], 0.0
         settled = defaultdict(lambda: [0.0, self.env["account.move.line"]])  # account id: [total, term lines]
-        for row in self.row_ids:
+        for row in rows:
             claim = row.claim_id
             owed_lines = terms_by_claim[claim.id]
             owed = currency.round(sum(owed_lines.mapped("amount_residual")))
@@ -240,8 +305,9 @@ class WarrantyRemittanceImport(models.TransientModel):
                 })
         return line_vals, partial_claims, settled, short_total
 
-    def _create_remittance_payment(self, line_vals, reference, date):
-        """One payment of the received total, with a receivable line per claim: the bank statement line matches it."""
+    def _create_remittance_payment(self, line_vals, reference, date, rows, amount):
+        """One payment of the received total (of a chunk's part of it in the background), with a receivable line per
+        claim: the bank statement line matches it (them)."""
         currency = self.company_id.currency_id
         payment = self.env["account.payment"].create({
             "payment_type": "inbound",
@@ -249,10 +315,10 @@ class WarrantyRemittanceImport(models.TransientModel):
             "partner_id": self.manufacturer_id.id,
             "journal_id": self.journal_id.id,
             "company_id": self.company_id.id,
-            "amount": self.amount_received,
+            "amount": amount,
             "date": date,
             "memo": reference,
-            "invoice_ids": [Command.set(self.row_ids.claim_id.invoice_ids.filtered(
+            "invoice_ids": [Command.set(rows.claim_id.invoice_ids.filtered(
                 lambda move: move.move_type == "out_invoice" and move.state == "posted").ids)],
         })
         liquidity = {
@@ -260,8 +326,8 @@ class WarrantyRemittanceImport(models.TransientModel):
                       reference=reference or "", maker=self.manufacturer_id.name),
             "account_id": payment.outstanding_account_id.id,
             "partner_id": self.manufacturer_id.id,
-            "balance": self.amount_received,
-            "amount_currency": self.amount_received,
+            "balance": amount,
+            "amount_currency": amount,
             "currency_id": currency.id,
             "date_maturity": date,
         }
@@ -275,19 +341,19 @@ class WarrantyRemittanceImport(models.TransientModel):
         self.sudo().payment_id = payment
         return payment.move_id.line_ids
 
-    def _create_netting_entry(self, line_vals, reference, date):
+    def _create_netting_entry(self, line_vals, reference, date, rows, amount):
         """The manufacturer credited our parts payable: its payable is debited with the total, each claim credited."""
         maker = self.manufacturer_id.with_company(self.company_id)
         payable = {
             "name": _("Remittance %(reference)s netted against parts payable", reference=reference or ""),
             "account_id": maker.property_account_payable_id.id,
             "partner_id": maker.id,
-            "balance": self.amount_received,
+            "balance": amount,
         }
         for vals in line_vals:
             vals.pop("amount_currency", None)
             vals.pop("currency_id", None)
-        claims = self.row_ids.claim_id.with_context(warranty_entry_date=date, skip_invoice_sync=True)
+        claims = rows.claim_id.with_context(warranty_entry_date=date, skip_invoice_sync=True)
         move = claims._post_warranty_entry(
             "netting", _("Remittance %(reference)s", reference=reference or ""), [payable, *line_vals],
         )
@@ -348,12 +414,12 @@ class WarrantyRemittanceImport(models.TransientModel):
         return False
 
 
-class WarrantyRemittanceImportRow(models.TransientModel):
+class WarrantyRemittanceImportRow(models.Model):
     _name = "warranty.remittance.import.row"
     _inherit = "warranty.csv.import.row.mixin"
     _description = "Row of a Manufacturer's Remittance"
 
-    wizard_id = fields.Many2one("warranty.remittance.import", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one("warranty.remittance.import", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="wizard_id.company_id", store=True)
     claim_number = fields.Char(string="Claim")
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
