@@ -12,6 +12,7 @@ class SaleOrder(models.Model):
         Extension = self.env["warranty.registration.extension"].sudo()
         # sudo: the salesperson confirming the order reads the unit's registration and extends it, which the
         # sale itself decides; the checks below are the same for everyone
+        Extension._lock_registrations(lines.sudo())
         Extension._plan_extensions(lines.sudo())
         result = super().action_confirm()
         Extension._extend_from_sale_lines(lines.sudo())

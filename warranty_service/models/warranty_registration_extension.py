@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 
 class WarrantyRegistrationExtension(models.Model):
@@ -87,6 +87,24 @@ class WarrantyRegistrationExtension(models.Model):
                 registration.extension_product_id = product
             vals_list.append(vals)
         return self.create(vals_list)
+
+    @api.model
+    def _lock_registrations(self, lines):
+        """Lock the registrations of the units ``lines`` extend, until the transaction ends.
+
+        Two orders extending one unit confirmed at once: the second waits here until the first commits. The
+        first changed the registration's row (its extended term, or the summary of the components it
+        extended), so the database then refuses the second (the row changed after it read it) and the RPC
+        layer retries it from the start: it sees the first extension and is refused in words by the checks.
+        Locked in the order of the ids, so that two orders of the same units never deadlock.
+        """
+        if lines.warranty_lot_id:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM warranty_registration WHERE lot_id IN %s AND company_id IN %s ORDER BY id "
+                "FOR NO KEY UPDATE",
+                tuple(lines.warranty_lot_id.ids), tuple(lines.company_id.ids),
+            ))
+        return True
 
     @api.model
     def _plan_extensions(self, lines):
