@@ -18,7 +18,16 @@ class SaleOrder(models.Model):
         Extension._extend_from_sale_lines(lines.sudo())
         return result
 
+    def action_cancel(self):
+        # Refused before the cancellation dialog: the salesperson reads why before writing to the customer.
+        # sudo: as below
+        self.sudo().order_line.warranty_extension_ids._check_can_undo()
+        return super().action_cancel()
+
     def _action_cancel(self):
+        # Refused before anything is cancelled: an extension a repair or a claim relied on stays.
+        # sudo: as below
+        self.sudo().order_line.warranty_extension_ids._check_can_undo()
         result = super()._action_cancel()
         # sudo: as at confirmation, cancelling the sale takes back the extension it gave
         self.sudo().order_line.warranty_extension_ids._undo()

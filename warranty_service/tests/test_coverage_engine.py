@@ -255,6 +255,58 @@ class TestExtensionSoldLater(CoverageEngineCommon):
             again.action_confirm()
         self.assertEqual(powertrain.months, 84)
 
+    def test_cancel_refused_once_a_repair_relied_on_the_component_extension(self):
+        order = self._order(self.extension_powertrain, self.lot_programme)
+        order.action_confirm()
+        extension = self.registration_programme.extension_ids
+        powertrain = extension.component_line_ids
+        # Within the powertrain's own 60 months (until 2029-12-31): the repair does not need the extension
+        early = self._programme_repair(when="2029-06-01 09:00:00", odometer=80000)
+        self._confirm(early.with_user(self.user_workshop))
+        # After them, only the extension covers the seal
+        late = self._programme_repair(when="2030-06-01 09:00:00", odometer=90000)
+        self.assertEqual((late.job_ids.coverage_component_id, late.job_ids.pay_type), (self.powertrain, "warranty"))
+        salesman_order = order.with_user(self.user_warehouse)
+        self._finish(late, done_on="2030-06-02 10:00:00")
+        claim = self._claim(late)
+        for cancel in (salesman_order.action_cancel,
+                       salesman_order.with_context(disable_cancel_warning=True).action_cancel):
+            with self.assertRefused(
+                f"Order {order.name} cannot be cancelled: claim {claim.name} of unit VIN-ENG-1 \\(repair of "
+                "06/01/2030\\) claims work covered only by the extended warranty Powertrain \\+24 months it sold. "
+                "Cancel that claim first, or keep the extension."
+            ):
+                cancel()
+        claim.with_user(self.user_workshop).action_cancel()
+        with self.assertRefused(
+            f"Order {order.name} cannot be cancelled: repair {late.name} of unit VIN-ENG-1 on 06/01/2030 was "
+            "covered only by the extended warranty Powertrain \\+24 months it sold. Cancel that repair or change "
+            "its coverage first, or keep the extension."
+        ):
+            salesman_order.action_cancel()
+        self.assertEqual((order.state, extension.state, powertrain.months), ("sale", "active", 84), "nothing changed")
+
+    def test_cancel_refused_once_a_repair_relied_on_the_extended_term(self):
+        order = self._order(self.extension, self.lot_covered)
+        order.action_confirm()
+        # The manufacturer's term ended on 2026-12-31: a repair in June 2027 is on the extended warranty
+        repair = self._repair(self.lot_covered, when="2027-06-01 09:00:00", odometer=50000, user=self.user_workshop)
+        self.assertEqual(repair.warranty_coverage, "extension")
+        salesman_order = order.with_user(self.user_warehouse).with_context(disable_cancel_warning=True)
+        # A draft repair is decided again when the extension goes; a confirmed one relied on it
+        self._confirm(repair)
+        with self.assertRefused(
+            f"Order {order.name} cannot be cancelled: repair {repair.name} of unit VIN-REP-1 on 06/01/2027 was "
+            "covered only by the extended warranty Extended Warranty \\+12 months it sold."
+        ):
+            salesman_order.action_cancel()
+        self.assertEqual((order.state, self.registration.extension_product_id), ("sale", self.extension))
+        # Once that repair is cancelled, the order may be
+        repair.with_user(self.user_workshop).action_repair_cancel()
+        salesman_order.action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertFalse(self.registration.extension_product_id)
+
     def test_void_or_expired_refused(self):
         lot_old = self._create_lots(self.saw, "SAW-OLD-1")
         self._register(lot_old, date_start="2024-06-01")  # 12 months: ended on 2025-05-31
