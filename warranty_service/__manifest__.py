@@ -2,7 +2,7 @@
     "name": "Warranty Service",
     "summary": "Warranty terms, registrations and coverage for serial-numbered units "
     "sold and serviced by vehicle and equipment dealers",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Repair",
     "license": "LGPL-3",
     "author": "warranty_service developers",

@@ -1,7 +1,9 @@
+import importlib.util
 from datetime import date
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL, file_path
 
 from .test_repair_jobs import RepairJobCommon
 
@@ -107,9 +109,12 @@ class TestCustomerShare(CoverageEngineCommon):
     def setUpClass(cls):
         super().setUpClass()
         # After 36 months, 1.15 % a month: on 2028-03-01 (38 whole months since 2025-01-01) the customer pays 2.3 %
-        cls.powertrain.with_user(cls.user_manager).write({
-            "deductible_amount": 50.0, "prorata_after_months": 36, "prorata_customer_percent_per_month": 1.15,
-        })
+        terms = {"deductible_amount": 50.0, "prorata_after_months": 36, "prorata_customer_percent_per_month": 1.15}
+        cls.powertrain.with_user(cls.user_manager).write(terms)
+        # The van was registered before these terms: give its registration the terms, as if registered after
+        cls.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == cls.powertrain
+        ).write(terms)
 
     def test_deductible_once_per_visit_and_prorata_to_the_cent(self):
         repair = self._programme_repair()
@@ -164,6 +169,70 @@ class TestCustomerShare(CoverageEngineCommon):
         job = repair.job_ids.with_user(self.user_workshop)
         job.pay_type = "customer"
         self.assertEqual(job.customer_share_amount, 0.0)
+
+    def test_terms_frozen_at_registration(self):
+        line = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        )
+        # The programme changes later: a higher deductible, pro-rata from the first year
+        self.powertrain.with_user(self.user_manager).write({
+            "deductible_amount": 80.0, "prorata_after_months": 12, "prorata_customer_percent_per_month": 5.0,
+        })
+        self.assertEqual(
+            (line.deductible_amount, line.prorata_after_months, line.prorata_customer_percent_per_month),
+            (50.0, 36, 1.15), "the running registration keeps its terms",
+        )
+        job = self._programme_repair().job_ids
+        self.assertEqual((job.customer_share_percent, job.customer_deductible_amount, job.customer_share_amount),
+                         (2.3, 50.0, 55.46))
+        # A unit registered after the change gets the new terms
+        lot = self._create_lots(self.van, "VIN-ENG-2")
+        later = self.env["warranty.registration"].with_user(self.user_manager).create({
+            "lot_id": lot.id, "partner_id": self.customer.id, "date_start": "2026-11-01",
+        })
+        new_line = later.component_line_ids.filtered(lambda line: line.component_id == self.powertrain)
+        self.assertEqual(
+            (new_line.deductible_amount, new_line.prorata_after_months, new_line.prorata_customer_percent_per_month),
+            (80.0, 12, 5.0),
+        )
+        # 2028-03-01 is 16 whole months after 2026-11-01: 4 months of pro-rata at 5 %
+        self.assertEqual(new_line._get_prorata_percent(date(2028, 3, 1)), 20.0)
+
+    def test_migration_freezes_the_current_terms(self):
+        line = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        )
+        self.env.flush_all()
+        # As the upgrade finds a registration of 18.0.1.2.0: the new columns empty
+        self.env.cr.execute(SQL(
+            "UPDATE warranty_registration_component SET deductible_amount = NULL, prorata_after_months = NULL, "
+            "prorata_customer_percent_per_month = NULL WHERE id = %s", line.id,
+        ))
+        path = file_path("warranty_service/migrations/18.0.1.3.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("warranty_service_post_migrate_18_0_1_3_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        line.invalidate_recordset()
+        self.assertEqual(
+            (line.deductible_amount, line.prorata_after_months, line.prorata_customer_percent_per_month),
+            (50.0, 36, 1.15), "the component's terms as they are at the upgrade",
+        )
+
+    def test_bad_frozen_terms_refused(self):
+        line = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        ).with_user(self.user_manager)
+        with self.assertRefused(
+            f"The deductible of component \\[PT5\\] Powertrain of {self.registration_programme.name} cannot be "
+            "negative: enter 0 for none."
+        ):
+            line.deductible_amount = -10
+        with self.assertRefused(
+            f"The pro-rata terms of component \\[PT5\\] Powertrain of {self.registration_programme.name} are wrong"
+        ):
+            line.prorata_customer_percent_per_month = 120
+        self.assertEqual((line.deductible_amount, line.prorata_customer_percent_per_month), (50.0, 1.15))
 
     def test_bad_terms_refused(self):
         component = self.powertrain.with_user(self.user_manager)
