@@ -1,5 +1,10 @@
+import base64
+import csv
 import importlib.util
+import io
 from datetime import date
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
@@ -30,6 +35,20 @@ class CoverageEngineCommon(RepairJobCommon):
         cls.registration_programme = cls.env["warranty.registration"].create({
             "lot_id": cls.lot_programme.id, "partner_id": cls.customer.id, "date_start": "2025-01-01",
         })
+
+    def _export_rows(self, claim, submit_on):
+        """The CSV rows of ``claim``, submitted and exported by the workshop."""
+        with freeze_time(submit_on):
+            claim.with_user(self.user_workshop).action_submit()
+        self.assertEqual(claim.state, "submitted")
+        wizard = self.env["warranty.claim.export"].with_user(self.user_workshop).with_context(
+            active_model="warranty.claim", active_ids=claim.ids,
+        ).create({"file_format": "csv"})
+        wizard.action_export()
+        content = base64.b64decode(wizard.data).decode()
+        self.assertEqual(content.splitlines()[0].split(",")[-4:],
+                         ["customer_share", "manufacturer_amount", "part_warranty", "part_warranty_date"])
+        return list(csv.DictReader(io.StringIO(content)))
 
     def _programme_repair(self, when="2028-03-01 09:00:00", odometer=60000, **job_values):
         repair = self._repair(self.lot_programme, when=when, odometer=odometer, user=self.user_workshop)
@@ -155,6 +174,14 @@ class TestCustomerShare(CoverageEngineCommon):
         with self.assertRefused("The customer's share of a claim line follows from the job's coverage component"):
             part.with_user(self.user_workshop).customer_share_amount = 0.0
         self.assertEqual(part.customer_share_amount, 6.42)
+
+        # The file the manufacturer gets: each line's customer share and what it asks of the manufacturer
+        rows = {(int(row["job_ref"]), row["line_type"]): row for row in self._export_rows(claim, "2026-06-10")}
+        self.assertEqual(
+            [(row["customer_share"], row["manufacturer_amount"], row["amount_claimed"], row["part_warranty"])
+             for row in (rows[first.id, "part"], rows[first.id, "labor"], rows[second.id, "part"])],
+            [("6.42", "21.08", "21.08", ""), ("49.04", "160.96", "160.96", ""), ("0.63", "26.87", "26.87", "")],
+        )
 
     def test_within_the_full_period_no_prorata(self):
         # 2027-06-01: 29 whole months, before the pro-rata starts; the deductible still applies
@@ -448,6 +475,13 @@ class TestPartsWarranty(CoverageEngineCommon):
         self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
         # mirror 80 + 10 %; 1 h at 60
         self.assertAlmostEqual(claim.amount_claimed, 88.0 + 60.0, places=2)
+        # Each line of the file names the parts warranty it is claimed under
+        rows = self._export_rows(claim, "2027-03-05")
+        self.assertEqual(
+            sorted((row["line_type"], row["customer_share"], row["manufacturer_amount"], row["part_warranty"],
+                    row["part_warranty_date"]) for row in rows),
+            [("labor", "0.0", "60.0", fitted.name, "2026-06-02"), ("part", "0.0", "88.0", fitted.name, "2026-06-02")],
+        )
 
     def test_over_the_parts_warranty(self):
         self._fit_mirror()
