@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.tests import tagged
@@ -482,6 +483,13 @@ class TestPartsWarranty(CoverageEngineCommon):
                     row["part_warranty_date"]) for row in rows),
             [("labor", "0.0", "60.0", fitted.name, "2026-06-02"), ("part", "0.0", "88.0", fitted.name, "2026-06-02")],
         )
+        wizard = self.env["warranty.claim.export"].with_user(self.user_workshop).with_context(
+            active_model="warranty.claim", active_ids=claim.ids,
+        ).create({"file_format": "xml"})
+        wizard.action_export()
+        line = etree.fromstring(base64.b64decode(wizard.data)).find("claim/lines/line[@type='part']")
+        self.assertEqual((line.findtext("customer_share"), line.findtext("manufacturer_amount")), ("0.0", "88.0"))
+        self.assertEqual(dict(line.find("part_warranty").attrib), {"repair": fitted.name, "date": "2026-06-02"})
 
     def test_over_the_parts_warranty(self):
         self._fit_mirror()
