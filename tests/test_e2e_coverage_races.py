@@ -106,3 +106,29 @@ def test_parallel_orders_extend_a_unit_once(odoo, programme_unit, kind):
         registration = odoo.call("warranty.registration", "read", [unit["registration_id"]],
                                  ["extension_product_id"])[0]
         assert registration["extension_product_id"][0] == extension
+
+
+def test_parallel_readings_do_not_go_backwards(odoo, programme_unit):
+    unit, tag = programme_unit, programme_unit["tag"]
+    masters = [_user(odoo, tag, f"workshop{i}", ["warranty_service.group_warranty_workshop"]) for i in range(2)]
+    today = datetime.date.today()
+    earlier, later = today - datetime.timedelta(days=6), today - datetime.timedelta(days=2)
+    # Each alone goes up; together the later one, lower, goes backwards
+    readings = [{"date": earlier.isoformat(), "value": 12000}, {"date": later.isoformat(), "value": 9000}]
+
+    results = race([
+        lambda master=master, values=values: master.call(
+            "warranty.usage.reading", "create", {"lot_id": unit["lot_id"], **values},
+        )
+        for master, values in zip(masters, readings, strict=True)
+    ])
+
+    winner, (refusal,) = _one_winner(results)
+    assert f"The meter of {unit['serial']} cannot read " in refusal, refusal
+    if winner == 0:
+        assert "cannot read 9000.0 km on" in refusal and "12000.0 km was already recorded on" in refusal, refusal
+    else:
+        assert "cannot read 12000.0 km on" in refusal and "9000.0 km was recorded later, on" in refusal, refusal
+    assert "Tick Meter Replaced" in refusal or "tick Meter Replaced" in refusal, refusal
+    stored = odoo.call("warranty.usage.reading", "search_read", [("lot_id", "=", unit["lot_id"])], ["value"])
+    assert [row["value"] for row in stored] == [readings[winner]["value"]], "the unit has the winner's reading only"
