@@ -491,6 +491,48 @@ class TestPartsWarranty(CoverageEngineCommon):
         self.assertEqual((line.findtext("customer_share"), line.findtext("manufacturer_amount")), ("0.0", "88.0"))
         self.assertEqual(dict(line.find("part_warranty").attrib), {"repair": fitted.name, "date": "2026-06-02"})
 
+    def test_repair_without_jobs_gets_and_uses_the_parts_warranty(self):
+        diagnosis = {
+            "defect_code_ids": [Command.set(self.defect.ids)], "failure_cause": "Mirror housing cracked",
+            "causal_part_id": self.mirror.id, "is_factory_defect": True,
+        }
+        # Fitted by a repair without jobs, under the van's own warranty
+        fitted = self._repair(self.lot_covered, when="2026-06-01 09:00:00", odometer=10000, user=self.user_workshop)
+        fitted.write({**diagnosis, "move_ids": [self._part(self.mirror)]})
+        self.assertEqual((fitted.warranty_coverage, fitted.part_warranty_id.id), ("manufacturer", False))
+        self._finish(fitted.with_env(self.env))
+        warranty = self.env["warranty.part.warranty"].with_user(self.user_workshop).search(
+            [("repair_id", "=", fitted.id)]
+        )
+        self.assertEqual((warranty.product_id, warranty.date_end, warranty.limit_km),
+                         (self.mirror, date(2027, 6, 1), 30000))
+        # The van's own warranty ended; the mirror fails again, repaired without jobs
+        repair = self._repair(self.lot_covered, when="2027-03-01 09:00:00", odometer=25000, user=self.user_workshop)
+        self.assertEqual((repair.warranty_coverage, repair.part_warranty_id.id), ("none", False), "no causal part yet")
+        repair.write({
+            **diagnosis, "move_ids": [self._part(self.mirror)], "labor_line_ids": [self._labour(self.operation_mirror)],
+        })
+        self.assertEqual((repair.warranty_coverage, repair.part_warranty_id), ("manufacturer", warranty))
+        self.assertEqual(repair.warranty_coverage_reason, f"Parts warranty: Mirror fitted by {fitted.name} on "
+                                                          "06/02/2026 at 10000 km, until 06/01/2027 or 30000 km.")
+        self._finish(repair.with_env(self.env), done_on="2027-03-02 10:00:00")
+        self.assertEqual(repair.part_warranty_id, warranty, "kept once the repair is closed")
+        claim = self._claim(repair)
+        self.assertEqual((claim.parts_warranty_id, claim.claim_type), (warranty, "parts_warranty"))
+        self.assertEqual(claim.line_ids.part_warranty_id, warranty)
+        self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
+        # mirror 80 + 10 %; 1 h at 60
+        self.assertAlmostEqual(claim.amount_claimed, 88.0 + 60.0, places=2)
+        # The mirror this repair fitted carries its own warranty (until 2028-03-01 or 45000 km); over it, or for
+        # another failed part, the unit's own verdict stays
+        renewed = self.env["warranty.part.warranty"].search([("repair_id", "=", repair.id)])
+        self.assertEqual((renewed.date_end, renewed.limit_km), (date(2028, 3, 1), 45000))
+        over = self._repair(self.lot_covered, when="2027-03-05 09:00:00", odometer=46000, user=self.user_workshop,
+                            causal_part_id=self.mirror.id)
+        other = self._repair(self.lot_covered, when="2027-03-05 09:00:00", odometer=46000, user=self.user_workshop,
+                             causal_part_id=self.seal.id)
+        self.assertEqual([(r.warranty_coverage, r.part_warranty_id.id) for r in over | other], [("none", False)] * 2)
+
     def test_over_the_parts_warranty(self):
         self._fit_mirror()
         late = self._repair(self.lot_covered, when="2027-03-01 09:00:00", odometer=31000, user=self.user_workshop)
