@@ -88,7 +88,9 @@ class WarrantyRegistrationExtension(models.Model):
             else:
                 registration.extension_product_id = product
             vals_list.append(vals)
-        return self.create(vals_list)
+        extensions = self.create(vals_list)
+        self._refresh_draft_repairs(extensions.registration_id)
+        return extensions
 
     @api.model
     def _lock_registrations(self, lines):
@@ -280,4 +282,17 @@ class WarrantyRegistrationExtension(models.Model):
             for component_line in extension.component_line_ids:
                 component_line.months -= extension.months
             extension.state = "cancelled"
+        self._refresh_draft_repairs(self.registration_id)
+        return True
+
+    @api.model
+    def _refresh_draft_repairs(self, registrations):
+        """The draft repairs of these units follow their coverage, which an extension given or taken back
+        changed: their coverage and their jobs' are decided again (a confirmed repair keeps its own)."""
+        if registrations:
+            # sudo: the sale changes the coverage of repairs the salesperson does not read
+            drafts = self.env["repair.order"].sudo().search(
+                [("warranty_registration_id", "in", registrations.ids), ("state", "=", "draft")]
+            )
+            drafts.modified(["warranty_registration_id"])
         return True

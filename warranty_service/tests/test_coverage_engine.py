@@ -384,11 +384,12 @@ class TestExtensionSoldLater(CoverageEngineCommon):
         self.assertEqual((order.state, extension.state, powertrain.months), ("sale", "active", 84), "nothing changed")
 
     def test_cancel_refused_once_a_repair_relied_on_the_extended_term(self):
+        # The manufacturer's term ended on 2026-12-31: a repair in June 2027 is not covered, until the extension
+        repair = self._repair(self.lot_covered, when="2027-06-01 09:00:00", odometer=50000, user=self.user_workshop)
+        self.assertEqual(repair.warranty_coverage, "none")
         order = self._order(self.extension, self.lot_covered)
         order.action_confirm()
-        # The manufacturer's term ended on 2026-12-31: a repair in June 2027 is on the extended warranty
-        repair = self._repair(self.lot_covered, when="2027-06-01 09:00:00", odometer=50000, user=self.user_workshop)
-        self.assertEqual(repair.warranty_coverage, "extension")
+        self.assertEqual(repair.warranty_coverage, "extension", "the draft repair follows its unit's coverage")
         salesman_order = order.with_user(self.user_warehouse).with_context(disable_cancel_warning=True)
         # A draft repair is decided again when the extension goes; a confirmed one relied on it
         self._confirm(repair)
@@ -398,11 +399,15 @@ class TestExtensionSoldLater(CoverageEngineCommon):
         ):
             salesman_order.action_cancel()
         self.assertEqual((order.state, self.registration.extension_product_id), ("sale", self.extension))
-        # Once that repair is cancelled, the order may be
+        # Once that repair is cancelled, the order may be; a draft repair then is no longer covered
         repair.with_user(self.user_workshop).action_repair_cancel()
+        draft = self._repair(self.lot_covered, when="2027-06-02 09:00:00", odometer=50100, user=self.user_workshop)
+        self.assertEqual(draft.warranty_coverage, "extension")
         salesman_order.action_cancel()
         self.assertEqual(order.state, "cancel")
         self.assertFalse(self.registration.extension_product_id)
+        self.assertEqual((draft.warranty_coverage, repair.warranty_coverage), ("none", "extension"),
+                         "the draft is decided again, the cancelled repair keeps its record")
 
     def test_void_or_expired_refused(self):
         lot_old = self._create_lots(self.saw, "SAW-OLD-1")
