@@ -7,6 +7,7 @@ from . import warranty_registration_lookup
 from . import warranty_coverage_component
 from . import warranty_coverage_component_share
 from . import warranty_registration_component
+from . import warranty_registration_component_share
 from . import warranty_registration_coverage
 from . import warranty_usage_reading
 from . import warranty_registration_transfer

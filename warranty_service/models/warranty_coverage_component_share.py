@@ -57,8 +57,14 @@ class WarrantyCoverageComponent(models.Model):
     def _get_prorata_percent(self, start, day):
         """The customer's pro-rata percentage of a job on ``day`` for a unit whose component started on ``start``."""
         self.ensure_one()
-        if not self.prorata_customer_percent_per_month or not start or day <= start:
-            return 0.0
-        elapsed = (day.year - start.year) * 12 + day.month - start.month - (1 if day.day < start.day else 0)
-        beyond = max(0, elapsed - self.prorata_after_months)
-        return min(100.0, beyond * self.prorata_customer_percent_per_month)
+        return get_prorata_percent(self.prorata_after_months, self.prorata_customer_percent_per_month, start, day)
+
+
+def get_prorata_percent(after_months, percent_per_month, start, day):
+    """The customer's pro-rata percentage on ``day`` of a component started on ``start``: ``percent_per_month``
+    for every whole month beyond ``after_months``, at most 100."""
+    if not percent_per_month or not start or day <= start:
+        return 0.0
+    elapsed = (day.year - start.year) * 12 + day.month - start.month - (1 if day.day < start.day else 0)
+    beyond = max(0, elapsed - after_months)
+    return min(100.0, beyond * percent_per_month)

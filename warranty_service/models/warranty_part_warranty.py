@@ -91,26 +91,42 @@ class WarrantyPartWarranty(models.Model):
     def _find_for_jobs(self, jobs):
         """{job: parts warranty} of the jobs whose causal part an earlier repair fitted, still warranted."""
         jobs = jobs.filtered(lambda job: job.causal_part_id and job.lot_id)
-        if not jobs:
+        return self._find_for([(job, job.repair_id, job.lot_id, job.causal_part_id, job.company_id) for job in jobs])
+
+    @api.model
+    def _find_for_repairs(self, repairs):
+        """{repair: parts warranty} of the repairs (without jobs) whose causal part an earlier repair fitted,
+        still warranted."""
+        repairs = repairs.filtered(lambda repair: repair.causal_part_id and repair.lot_id)
+        return self._find_for([
+            (repair, repair, repair.lot_id, repair.causal_part_id, repair.company_id) for repair in repairs
+        ])
+
+    @api.model
+    def _find_for(self, entries):
+        """{key: parts warranty} for ``entries`` of (key, repair, unit, failed part, company), in one search."""
+        if not entries:
             return {}
+        lots = self.env["stock.lot"].union(*(entry[2]._origin for entry in entries))
+        parts = self.env["product.product"].union(*(entry[3]._origin for entry in entries))
+        companies = self.env["res.company"].union(*(entry[4]._origin for entry in entries))
         warranties = self.search_fetch(
-            [("lot_id", "in", jobs.lot_id._origin.ids), ("product_id", "in", jobs.causal_part_id._origin.ids),
-             ("company_id", "in", jobs.company_id._origin.ids), ("repair_id.state", "=", "done")],
+            [("lot_id", "in", lots.ids), ("product_id", "in", parts.ids), ("company_id", "in", companies.ids),
+             ("repair_id.state", "=", "done")],
             ["lot_id", "product_id", "company_id", "repair_id", "date_start", "date_end", "limit_km"],
             order="date_start desc, id desc",
         )
         result = {}
-        for job in jobs:
-            repair = job.repair_id
+        for key, repair, lot, part, company in entries:
             day = repair._get_usage_date()
             match = warranties.filtered(
-                lambda w, job=job, day=day, repair=repair: w.lot_id == job.lot_id._origin
-                and w.product_id == job.causal_part_id._origin and w.company_id == job.company_id._origin
+                lambda w, repair=repair, lot=lot, part=part, company=company, day=day: w.lot_id == lot._origin
+                and w.product_id == part._origin and w.company_id == company._origin
                 and w.repair_id != repair._origin and w.date_start <= day <= w.date_end
                 and not (w.limit_km and repair.odometer_km > w.limit_km)
             )[:1]
             if match:
-                result[job] = match
+                result[key] = match
         return result
 
     def _get_coverage_reason(self):

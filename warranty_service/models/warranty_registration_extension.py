@@ -1,6 +1,8 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 
 class WarrantyRegistrationExtension(models.Model):
@@ -86,7 +88,27 @@ class WarrantyRegistrationExtension(models.Model):
             else:
                 registration.extension_product_id = product
             vals_list.append(vals)
-        return self.create(vals_list)
+        extensions = self.create(vals_list)
+        self._refresh_draft_repairs(extensions.registration_id)
+        return extensions
+
+    @api.model
+    def _lock_registrations(self, lines):
+        """Lock the registrations of the units ``lines`` extend, until the transaction ends.
+
+        Two orders extending one unit confirmed at once: the second waits here until the first commits. The
+        first changed the registration's row (its extended term, or the summary of the components it
+        extended), so the database then refuses the second (the row changed after it read it) and the RPC
+        layer retries it from the start: it sees the first extension and is refused in words by the checks.
+        Locked in the order of the ids, so that two orders of the same units never deadlock.
+        """
+        if lines.warranty_lot_id:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM warranty_registration WHERE lot_id IN %s AND company_id IN %s ORDER BY id "
+                "FOR NO KEY UPDATE",
+                tuple(lines.warranty_lot_id.ids), tuple(lines.company_id.ids),
+            ))
+        return True
 
     @api.model
     def _plan_extensions(self, lines):
@@ -173,8 +195,84 @@ class WarrantyRegistrationExtension(models.Model):
             plans.append((line, registration, component_lines))
         return plans
 
+    def _check_can_undo(self):
+        """Refuse, in words, to take back an extension a repair or a claim already relied on.
+
+        Relied on: a repair dated after the end the unit had without the extension and covered by it (on the
+        extended warranty for the basic term; a warranty job the extended component covers, for a component),
+        once it is confirmed or claimed. A draft repair still follows its unit's coverage: it does not count.
+        """
+        for extension in self.filtered(lambda e: e.state == "active"):
+            used = extension._get_used_by()
+            if not used:
+                continue
+            document, day = used
+            values = {
+                "order": extension.order_id.name, "serial": extension.lot_id.name, "name": document.name,
+                "date": format_date(self.env, day), "product": extension.product_id.display_name,
+            }
+            if document._name == "warranty.claim":
+                raise UserError(_(
+                    "Order %(order)s cannot be cancelled: claim %(name)s of unit %(serial)s (repair of %(date)s) "
+                    "claims work covered only by the extended warranty %(product)s it sold. Cancel that claim "
+                    "first, or keep the extension.",
+                    **values,
+                ))
+            raise UserError(_(
+                "Order %(order)s cannot be cancelled: repair %(name)s of unit %(serial)s on %(date)s was covered "
+                "only by the extended warranty %(product)s it sold. Cancel that repair or change its coverage "
+                "first, or keep the extension.",
+                **values,
+            ))
+        return True
+
+    def _get_used_by(self):
+        """(claim or repair, the repair's date) of the first work that relied on this extension, else False."""
+        self.ensure_one()
+        # sudo: the salesperson cancelling the order does not read repairs and claims; only whether one relies
+        # on the extension is told, in the refusal
+        registration = self.registration_id.sudo()
+        if self.extends_basic:
+            end = registration.date_end
+            if not end:
+                return False
+            repairs = self.env["repair.order"].sudo().search([
+                ("warranty_registration_id", "=", registration.id),
+                "|", ("warranty_coverage", "=", "extension"), ("job_ids.pay_type", "=", "extension"),
+            ]).filtered(lambda repair: repair._get_usage_date() > end)
+        else:
+            # The end each extended component had without this extension (one without a time limit before it
+            # never needed it)
+            ends = {}
+            for line in self.component_line_ids:
+                months = line.months - self.months
+                if months > 0:
+                    ends[line.component_id.id] = line.date_start + relativedelta(months=months, days=-1)
+            if not ends:
+                return False
+            jobs = self.env["warranty.repair.job"].sudo().search([
+                ("repair_id.warranty_registration_id", "=", registration.id), ("pay_type", "=", "warranty"),
+                ("coverage_component_id", "in", list(ends)),
+            ])
+            repairs = jobs.filtered(
+                lambda job: job.repair_id._get_usage_date() > ends[job.coverage_component_id.id]
+            ).repair_id
+        if not repairs:
+            return False
+        claim = self.env["warranty.claim"].sudo().search(
+            [("repair_id", "in", repairs.ids), ("state", "!=", "cancel")], order="id", limit=1,
+        )
+        if claim:
+            return claim, claim.repair_id._get_usage_date()
+        # A draft repair still follows its unit's coverage: it is decided again when the extension goes
+        repair = repairs.filtered(lambda r: r.state not in ("draft", "cancel")).sorted(
+            lambda r: (r._get_usage_date(), r.id)
+        )[:1]
+        return (repair, repair._get_usage_date()) if repair else False
+
     def _undo(self):
         """Take back what the extensions changed (the order was cancelled)."""
+        self._check_can_undo()
         for extension in self.filtered(lambda e: e.state == "active"):
             if extension.extends_basic:
                 extension.registration_id.write({
@@ -184,4 +282,17 @@ class WarrantyRegistrationExtension(models.Model):
             for component_line in extension.component_line_ids:
                 component_line.months -= extension.months
             extension.state = "cancelled"
+        self._refresh_draft_repairs(self.registration_id)
+        return True
+
+    @api.model
+    def _refresh_draft_repairs(self, registrations):
+        """The draft repairs of these units follow their coverage, which an extension given or taken back
+        changed: their coverage and their jobs' are decided again (a confirmed repair keeps its own)."""
+        if registrations:
+            # sudo: the sale changes the coverage of repairs the salesperson does not read
+            drafts = self.env["repair.order"].sudo().search(
+                [("warranty_registration_id", "in", registrations.ids), ("state", "=", "draft")]
+            )
+            drafts.modified(["warranty_registration_id"])
         return True

@@ -14,11 +14,13 @@ class WarrantyRepairJob(models.Model):
 
     customer_share_percent = fields.Float(
         string="Customer Pro-rata (%)", digits=(16, 2), compute="_compute_customer_share", store=True,
-        help="The pro-rata percentage of the job the customer pays, from its component at the repair's date.",
+        help="The pro-rata percentage of the job the customer pays, from its component's terms on the unit's "
+        "registration at the repair's date.",
     )
     customer_deductible_amount = fields.Monetary(
         string="Customer Deductible", compute="_compute_customer_share", store=True,
-        help="The component's deductible per visit, charged on the repair's first job it covers.",
+        help="The component's deductible per visit, as the unit's registration holds it, charged on the "
+        "repair's first job it covers.",
     )
     customer_share_amount = fields.Monetary(
         string="Customer's Share", compute="_compute_customer_share", store=True,
@@ -57,26 +59,28 @@ class WarrantyRepairJob(models.Model):
         return result
 
     def _get_customer_share_terms(self):
-        """(pro-rata %, deductible) the customer pays of this job: only a warranty job a component covers."""
+        """(pro-rata %, deductible) the customer pays of this job: only a warranty job a component covers, at
+        the terms the unit's registration froze for that component."""
         self.ensure_one()
-        component = self.coverage_component_id.sudo()
+        component = self.coverage_component_id
         if self.pay_type != "warranty" or not component:
             return 0.0, 0.0
         repair = self.repair_id
-        start = False
         # sudo: the workshop sees the share without reading the programme's set-up
-        for data in repair.warranty_registration_id.sudo().component_data or []:
-            if data["component_id"] == component.id:
-                start = fields.Date.to_date(data["date_start"])
-        percent = component._get_prorata_percent(start, repair._get_usage_date())
+        lines = {line.component_id.id: line for line in repair.warranty_registration_id.sudo().component_line_ids}
+        line = lines.get(component.id)
+        if not line:
+            return 0.0, 0.0
+        percent = line._get_prorata_percent(repair._get_usage_date())
         deductible = 0.0
-        if component.deductible_amount:
-            # Per visit: the first job of the repair this component's deductible applies to pays it
+        if line.deductible_amount:
+            # Per visit: the first job of the repair a deductible applies to pays it
             first = repair.job_ids.filtered(
-                lambda job: job.pay_type == "warranty" and job.coverage_component_id.sudo().deductible_amount
+                lambda job: job.pay_type == "warranty" and job.coverage_component_id.id in lines
+                and lines[job.coverage_component_id.id].deductible_amount
             ).sorted(lambda job: (job.sequence, job._origin.id or 0))[:1]
             if first == self or (first and first._origin == self._origin):
-                deductible = component.deductible_amount
+                deductible = line.deductible_amount
         return percent, deductible
 
     def _get_claim_value(self, lines):

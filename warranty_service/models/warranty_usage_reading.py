@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
+
+# What the "never backwards" check reads: a change of these is checked under the unit's lock
+CHECKED_FIELDS = {"value", "date", "lot_id", "unit", "meter_replaced"}
 
 USAGE_UNIT_SELECTION = [("km", "Kilometres"), ("hours", "Engine Hours")]
 
@@ -86,15 +89,37 @@ class WarrantyUsageReading(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._lock_units({vals["lot_id"] for vals in vals_list if vals.get("lot_id")})
         readings = super().create(vals_list)
         readings._mark_replaced_meters()
         return readings
 
     def write(self, vals):
+        if CHECKED_FIELDS & vals.keys():
+            self._lock_units(set(self.lot_id.ids) | ({vals["lot_id"]} if vals.get("lot_id") else set()))
         result = super().write(vals)
         if vals.get("meter_replaced"):
             self._mark_replaced_meters()
         return result
+
+    @api.model
+    def _lock_units(self, lot_ids):
+        """Take the units' rows until the transaction ends, before their readings are checked.
+
+        Two readings of one unit recorded at once (one lower, dated later): each alone goes up, both together
+        go backwards, and neither transaction sees the other's reading. The second waits here until the first
+        commits; the first rewrote the unit's row (the write below changes no value but is a new version of
+        the row), so the database then refuses the second and the RPC layer retries it from the start: it
+        sees the first reading and is refused in words by the check. In the order of the ids, so that two
+        batches of the same units never deadlock.
+        """
+        if lot_ids:
+            self.env.cr.execute(SQL(
+                "UPDATE stock_lot SET write_date = write_date WHERE id IN ("
+                "SELECT id FROM stock_lot WHERE id IN %s ORDER BY id FOR NO KEY UPDATE)",
+                tuple(lot_ids),
+            ))
+        return True
 
     def _mark_replaced_meters(self):
         replaced = self.filtered("meter_replaced").lot_id.filtered(lambda lot: not lot.warranty_meter_replaced)

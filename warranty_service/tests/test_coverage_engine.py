@@ -1,7 +1,15 @@
+import base64
+import csv
+import importlib.util
+import io
 from datetime import date
+
+from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL, file_path
 
 from .test_repair_jobs import RepairJobCommon
 
@@ -28,6 +36,20 @@ class CoverageEngineCommon(RepairJobCommon):
         cls.registration_programme = cls.env["warranty.registration"].create({
             "lot_id": cls.lot_programme.id, "partner_id": cls.customer.id, "date_start": "2025-01-01",
         })
+
+    def _export_rows(self, claim, submit_on):
+        """The CSV rows of ``claim``, submitted and exported by the workshop."""
+        with freeze_time(submit_on):
+            claim.with_user(self.user_workshop).action_submit()
+        self.assertEqual(claim.state, "submitted")
+        wizard = self.env["warranty.claim.export"].with_user(self.user_workshop).with_context(
+            active_model="warranty.claim", active_ids=claim.ids,
+        ).create({"file_format": "csv"})
+        wizard.action_export()
+        content = base64.b64decode(wizard.data).decode()
+        self.assertEqual(content.splitlines()[0].split(",")[-4:],
+                         ["customer_share", "manufacturer_amount", "part_warranty", "part_warranty_date"])
+        return list(csv.DictReader(io.StringIO(content)))
 
     def _programme_repair(self, when="2028-03-01 09:00:00", odometer=60000, **job_values):
         repair = self._repair(self.lot_programme, when=when, odometer=odometer, user=self.user_workshop)
@@ -124,9 +146,12 @@ class TestCustomerShare(CoverageEngineCommon):
     def setUpClass(cls):
         super().setUpClass()
         # After 36 months, 1.15 % a month: on 2028-03-01 (38 whole months since 2025-01-01) the customer pays 2.3 %
-        cls.powertrain.with_user(cls.user_manager).write({
-            "deductible_amount": 50.0, "prorata_after_months": 36, "prorata_customer_percent_per_month": 1.15,
-        })
+        terms = {"deductible_amount": 50.0, "prorata_after_months": 36, "prorata_customer_percent_per_month": 1.15}
+        cls.powertrain.with_user(cls.user_manager).write(terms)
+        # The van was registered before these terms: give its registration the terms, as if registered after
+        cls.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == cls.powertrain
+        ).write(terms)
 
     def test_deductible_once_per_visit_and_prorata_to_the_cent(self):
         repair = self._programme_repair()
@@ -168,6 +193,14 @@ class TestCustomerShare(CoverageEngineCommon):
             part.with_user(self.user_workshop).customer_share_amount = 0.0
         self.assertEqual(part.customer_share_amount, 6.42)
 
+        # The file the manufacturer gets: each line's customer share and what it asks of the manufacturer
+        rows = {(int(row["job_ref"]), row["line_type"]): row for row in self._export_rows(claim, "2026-06-10")}
+        self.assertEqual(
+            [(row["customer_share"], row["manufacturer_amount"], row["amount_claimed"], row["part_warranty"])
+             for row in (rows[first.id, "part"], rows[first.id, "labor"], rows[second.id, "part"])],
+            [("6.42", "21.08", "21.08", ""), ("49.04", "160.96", "160.96", ""), ("0.63", "26.87", "26.87", "")],
+        )
+
     def test_within_the_full_period_no_prorata(self):
         # 2027-06-01: 29 whole months, before the pro-rata starts; the deductible still applies
         repair = self._programme_repair(when="2027-06-01 09:00:00")
@@ -181,6 +214,70 @@ class TestCustomerShare(CoverageEngineCommon):
         job = repair.job_ids.with_user(self.user_workshop)
         job.pay_type = "customer"
         self.assertEqual(job.customer_share_amount, 0.0)
+
+    def test_terms_frozen_at_registration(self):
+        line = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        )
+        # The programme changes later: a higher deductible, pro-rata from the first year
+        self.powertrain.with_user(self.user_manager).write({
+            "deductible_amount": 80.0, "prorata_after_months": 12, "prorata_customer_percent_per_month": 5.0,
+        })
+        self.assertEqual(
+            (line.deductible_amount, line.prorata_after_months, line.prorata_customer_percent_per_month),
+            (50.0, 36, 1.15), "the running registration keeps its terms",
+        )
+        job = self._programme_repair().job_ids
+        self.assertEqual((job.customer_share_percent, job.customer_deductible_amount, job.customer_share_amount),
+                         (2.3, 50.0, 55.46))
+        # A unit registered after the change gets the new terms
+        lot = self._create_lots(self.van, "VIN-ENG-2")
+        later = self.env["warranty.registration"].with_user(self.user_manager).create({
+            "lot_id": lot.id, "partner_id": self.customer.id, "date_start": "2026-11-01",
+        })
+        new_line = later.component_line_ids.filtered(lambda line: line.component_id == self.powertrain)
+        self.assertEqual(
+            (new_line.deductible_amount, new_line.prorata_after_months, new_line.prorata_customer_percent_per_month),
+            (80.0, 12, 5.0),
+        )
+        # 2028-03-01 is 16 whole months after 2026-11-01: 4 months of pro-rata at 5 %
+        self.assertEqual(new_line._get_prorata_percent(date(2028, 3, 1)), 20.0)
+
+    def test_migration_freezes_the_current_terms(self):
+        line = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        )
+        self.env.flush_all()
+        # As the upgrade finds a registration of 18.0.1.2.0: the new columns empty
+        self.env.cr.execute(SQL(
+            "UPDATE warranty_registration_component SET deductible_amount = NULL, prorata_after_months = NULL, "
+            "prorata_customer_percent_per_month = NULL WHERE id = %s", line.id,
+        ))
+        path = file_path("warranty_service/migrations/18.0.1.3.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("warranty_service_post_migrate_18_0_1_3_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        line.invalidate_recordset()
+        self.assertEqual(
+            (line.deductible_amount, line.prorata_after_months, line.prorata_customer_percent_per_month),
+            (50.0, 36, 1.15), "the component's terms as they are at the upgrade",
+        )
+
+    def test_bad_frozen_terms_refused(self):
+        line = self.registration_programme.component_line_ids.filtered(
+            lambda line: line.component_id == self.powertrain
+        ).with_user(self.user_manager)
+        with self.assertRefused(
+            f"The deductible of component \\[PT5\\] Powertrain of {self.registration_programme.name} cannot be "
+            "negative: enter 0 for none."
+        ):
+            line.deductible_amount = -10
+        with self.assertRefused(
+            f"The pro-rata terms of component \\[PT5\\] Powertrain of {self.registration_programme.name} are wrong"
+        ):
+            line.prorata_customer_percent_per_month = 120
+        self.assertEqual((line.deductible_amount, line.prorata_customer_percent_per_month), (50.0, 1.15))
 
     def test_bad_terms_refused(self):
         component = self.powertrain.with_user(self.user_manager)
@@ -272,6 +369,63 @@ class TestExtensionSoldLater(CoverageEngineCommon):
             again.action_confirm()
         self.assertEqual(powertrain.months, 84)
 
+    def test_cancel_refused_once_a_repair_relied_on_the_component_extension(self):
+        order = self._order(self.extension_powertrain, self.lot_programme)
+        order.action_confirm()
+        extension = self.registration_programme.extension_ids
+        powertrain = extension.component_line_ids
+        # Within the powertrain's own 60 months (until 2029-12-31): the repair does not need the extension
+        early = self._programme_repair(when="2029-06-01 09:00:00", odometer=80000)
+        self._confirm(early.with_user(self.user_workshop))
+        # After them, only the extension covers the seal
+        late = self._programme_repair(when="2030-06-01 09:00:00", odometer=90000)
+        self.assertEqual((late.job_ids.coverage_component_id, late.job_ids.pay_type), (self.powertrain, "warranty"))
+        salesman_order = order.with_user(self.user_warehouse)
+        self._finish(late, done_on="2030-06-02 10:00:00")
+        claim = self._claim(late)
+        for cancel in (salesman_order.action_cancel,
+                       salesman_order.with_context(disable_cancel_warning=True).action_cancel):
+            with self.assertRefused(
+                f"Order {order.name} cannot be cancelled: claim {claim.name} of unit VIN-ENG-1 \\(repair of "
+                "06/01/2030\\) claims work covered only by the extended warranty Powertrain \\+24 months it sold. "
+                "Cancel that claim first, or keep the extension."
+            ):
+                cancel()
+        claim.with_user(self.user_workshop).action_cancel()
+        with self.assertRefused(
+            f"Order {order.name} cannot be cancelled: repair {late.name} of unit VIN-ENG-1 on 06/01/2030 was "
+            "covered only by the extended warranty Powertrain \\+24 months it sold. Cancel that repair or change "
+            "its coverage first, or keep the extension."
+        ):
+            salesman_order.action_cancel()
+        self.assertEqual((order.state, extension.state, powertrain.months), ("sale", "active", 84), "nothing changed")
+
+    def test_cancel_refused_once_a_repair_relied_on_the_extended_term(self):
+        # The manufacturer's term ended on 2026-12-31: a repair in June 2027 is not covered, until the extension
+        repair = self._repair(self.lot_covered, when="2027-06-01 09:00:00", odometer=50000, user=self.user_workshop)
+        self.assertEqual(repair.warranty_coverage, "none")
+        order = self._order(self.extension, self.lot_covered)
+        order.action_confirm()
+        self.assertEqual(repair.warranty_coverage, "extension", "the draft repair follows its unit's coverage")
+        salesman_order = order.with_user(self.user_warehouse).with_context(disable_cancel_warning=True)
+        # A draft repair is decided again when the extension goes; a confirmed one relied on it
+        self._confirm(repair)
+        with self.assertRefused(
+            f"Order {order.name} cannot be cancelled: repair {repair.name} of unit VIN-REP-1 on 06/01/2027 was "
+            "covered only by the extended warranty Extended Warranty \\+12 months it sold."
+        ):
+            salesman_order.action_cancel()
+        self.assertEqual((order.state, self.registration.extension_product_id), ("sale", self.extension))
+        # Once that repair is cancelled, the order may be; a draft repair then is no longer covered
+        repair.with_user(self.user_workshop).action_repair_cancel()
+        draft = self._repair(self.lot_covered, when="2027-06-02 09:00:00", odometer=50100, user=self.user_workshop)
+        self.assertEqual(draft.warranty_coverage, "extension")
+        salesman_order.action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertFalse(self.registration.extension_product_id)
+        self.assertEqual((draft.warranty_coverage, repair.warranty_coverage), ("none", "extension"),
+                         "the draft is decided again, the cancelled repair keeps its record")
+
     def test_void_or_expired_refused(self):
         lot_old = self._create_lots(self.saw, "SAW-OLD-1")
         self._register(lot_old, date_start="2024-06-01")  # 12 months: ended on 2025-05-31
@@ -344,6 +498,20 @@ class TestPartsWarranty(CoverageEngineCommon):
         self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
         # mirror 80 + 10 %; 1 h at 60
         self.assertAlmostEqual(claim.amount_claimed, 88.0 + 60.0, places=2)
+        # Each line of the file names the parts warranty it is claimed under
+        rows = self._export_rows(claim, "2027-03-05")
+        self.assertEqual(
+            sorted((row["line_type"], row["customer_share"], row["manufacturer_amount"], row["part_warranty"],
+                    row["part_warranty_date"]) for row in rows),
+            [("labor", "0.0", "60.0", fitted.name, "2026-06-02"), ("part", "0.0", "88.0", fitted.name, "2026-06-02")],
+        )
+        wizard = self.env["warranty.claim.export"].with_user(self.user_workshop).with_context(
+            active_model="warranty.claim", active_ids=claim.ids,
+        ).create({"file_format": "xml"})
+        wizard.action_export()
+        line = etree.fromstring(base64.b64decode(wizard.data)).find("claim/lines/line[@type='part']")
+        self.assertEqual((line.findtext("customer_share"), line.findtext("manufacturer_amount")), ("0.0", "88.0"))
+        self.assertEqual(dict(line.find("part_warranty").attrib), {"repair": fitted.name, "date": "2026-06-02"})
         # The expired-warranty rule (EW) asks the mirror's own warranty, not the van's ended term
         self.env["warranty.claim.validation.rule"].create({
             "manufacturer_id": claim.manufacturer_id.id, "code": "EW", "name": "EW", "kind": "coverage_expired",
@@ -356,6 +524,48 @@ class TestPartsWarranty(CoverageEngineCommon):
             "EW", "error", f"Not covered by the warranty: Parts warranty: Mirror fitted by {fitted.name} on 06/02/2026 "
             "at 10000 km, until 06/01/2027 or 30000 km. The claim's failure date or odometer is past it.",
         )])
+
+    def test_repair_without_jobs_gets_and_uses_the_parts_warranty(self):
+        diagnosis = {
+            "defect_code_ids": [Command.set(self.defect.ids)], "failure_cause": "Mirror housing cracked",
+            "causal_part_id": self.mirror.id, "is_factory_defect": True,
+        }
+        # Fitted by a repair without jobs, under the van's own warranty
+        fitted = self._repair(self.lot_covered, when="2026-06-01 09:00:00", odometer=10000, user=self.user_workshop)
+        fitted.write({**diagnosis, "move_ids": [self._part(self.mirror)]})
+        self.assertEqual((fitted.warranty_coverage, fitted.part_warranty_id.id), ("manufacturer", False))
+        self._finish(fitted.with_env(self.env))
+        warranty = self.env["warranty.part.warranty"].with_user(self.user_workshop).search(
+            [("repair_id", "=", fitted.id)]
+        )
+        self.assertEqual((warranty.product_id, warranty.date_end, warranty.limit_km),
+                         (self.mirror, date(2027, 6, 1), 30000))
+        # The van's own warranty ended; the mirror fails again, repaired without jobs
+        repair = self._repair(self.lot_covered, when="2027-03-01 09:00:00", odometer=25000, user=self.user_workshop)
+        self.assertEqual((repair.warranty_coverage, repair.part_warranty_id.id), ("none", False), "no causal part yet")
+        repair.write({
+            **diagnosis, "move_ids": [self._part(self.mirror)], "labor_line_ids": [self._labour(self.operation_mirror)],
+        })
+        self.assertEqual((repair.warranty_coverage, repair.part_warranty_id), ("manufacturer", warranty))
+        self.assertEqual(repair.warranty_coverage_reason, f"Parts warranty: Mirror fitted by {fitted.name} on "
+                                                          "06/02/2026 at 10000 km, until 06/01/2027 or 30000 km.")
+        self._finish(repair.with_env(self.env), done_on="2027-03-02 10:00:00")
+        self.assertEqual(repair.part_warranty_id, warranty, "kept once the repair is closed")
+        claim = self._claim(repair)
+        self.assertEqual((claim.parts_warranty_id, claim.claim_type), (warranty, "parts_warranty"))
+        self.assertEqual(claim.line_ids.part_warranty_id, warranty)
+        self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
+        # mirror 80 + 10 %; 1 h at 60
+        self.assertAlmostEqual(claim.amount_claimed, 88.0 + 60.0, places=2)
+        # The mirror this repair fitted carries its own warranty (until 2028-03-01 or 45000 km); over it, or for
+        # another failed part, the unit's own verdict stays
+        renewed = self.env["warranty.part.warranty"].search([("repair_id", "=", repair.id)])
+        self.assertEqual((renewed.date_end, renewed.limit_km), (date(2028, 3, 1), 45000))
+        over = self._repair(self.lot_covered, when="2027-03-05 09:00:00", odometer=46000, user=self.user_workshop,
+                            causal_part_id=self.mirror.id)
+        other = self._repair(self.lot_covered, when="2027-03-05 09:00:00", odometer=46000, user=self.user_workshop,
+                             causal_part_id=self.seal.id)
+        self.assertEqual([(r.warranty_coverage, r.part_warranty_id.id) for r in over | other], [("none", False)] * 2)
 
     def test_over_the_parts_warranty(self):
         self._fit_mirror()

@@ -17,6 +17,9 @@ EXPORT_COLUMNS = [
     "authorization_amount", "authorization_date", "sublet",
     # Claim types and their documents (issue 25): the files on the claim, as "id:name" separated by "; "
     "claim_type", "attachments",
+    # The customer's share and the parts warranty (issue 24): the line's value = customer_share +
+    # manufacturer_amount (= amount_claimed); part_warranty names the repair that fitted the failed part
+    "customer_share", "manufacturer_amount", "part_warranty", "part_warranty_date",
 ]
 
 
@@ -89,7 +92,7 @@ class WarrantyClaimExport(models.TransientModel):
         attachments = self._get_attachments(claims)
         claims.line_ids.fetch(["claim_id", "line_type", "product_id", "name", "quantity", "price_unit",
                                "amount_claimed", "return_required", "returned_lot_id", "returned_package_id",
-                               "job_id", "is_sublet"])
+                               "job_id", "is_sublet", "customer_share_amount", "part_warranty_id"])
         for claim in claims:
             for line in claim.line_ids:
                 yield {
@@ -118,7 +121,19 @@ class WarrantyClaimExport(models.TransientModel):
                     "attachments": "; ".join(
                         f"{attachment.id}:{attachment.name}" for attachment in attachments.get(claim.id, ())
                     ),
+                    **self._export_share_values(line),
                 }
+
+    def _export_share_values(self, line):
+        """What the customer pays of the line, what the manufacturer is asked, and the parts warranty it is
+        claimed under (the repair that fitted the part and the day)."""
+        warranty = line.part_warranty_id
+        return {
+            "customer_share": line.customer_share_amount or 0.0,
+            "manufacturer_amount": line.amount_claimed,
+            "part_warranty": warranty.repair_id.name or "",
+            "part_warranty_date": warranty.date_start or "",
+        }
 
     def _export_job_values(self, line):
         """The job columns of a claim line: its 3C, codes, prior authorization and whether it is sublet."""
@@ -174,6 +189,12 @@ class WarrantyClaimExport(models.TransientModel):
                 etree.SubElement(item, "amount_claimed").text = str(line.amount_claimed)
                 if line.returned_package_id or line.returned_lot_id:
                     etree.SubElement(item, "part_tag").text = line.returned_package_id.name or line.returned_lot_id.name
+                share = self._export_share_values(line)
+                etree.SubElement(item, "customer_share").text = str(share["customer_share"])
+                etree.SubElement(item, "manufacturer_amount").text = str(share["manufacturer_amount"])
+                if share["part_warranty"]:
+                    etree.SubElement(item, "part_warranty", repair=share["part_warranty"],
+                                     date=str(share["part_warranty_date"]))
                 if line.is_sublet:
                     item.set("sublet", "1")
                 if line.job_id:
