@@ -498,6 +498,22 @@ class TestPartsWarranty(CoverageEngineCommon):
         self.assertIn(f"Parts warranty: Mirror fitted by {fitted.name}", claim.failure_cause)
         # mirror 80 + 10 %; 1 h at 60
         self.assertAlmostEqual(claim.amount_claimed, 88.0 + 60.0, places=2)
+        # The expired-warranty rule (EW) asks the mirror's own warranty, not the van's ended term
+        self.env["warranty.claim.validation.rule"].create({
+            "manufacturer_id": claim.manufacturer_id.id, "code": "EW", "name": "EW", "kind": "coverage_expired",
+        })
+        claim.with_user(self.user_workshop).action_validate_claims()
+        self.assertEqual((claim.validation_state, claim.validation_result_ids.ids), ("ok", []))
+        failure_date = claim.failure_date
+        claim.with_user(self.user_workshop).failure_date = date(2027, 6, 2)
+        claim.with_user(self.user_workshop).action_validate_claims()
+        self.assertEqual([(r.code, r.severity, r.message) for r in claim.validation_result_ids], [(
+            "EW", "error", f"Not covered by the warranty: Parts warranty: Mirror fitted by {fitted.name} on 06/02/2026 "
+            "at 10000 km, until 06/01/2027 or 30000 km. The claim's failure date or odometer is past it.",
+        )])
+        claim.with_user(self.user_workshop).failure_date = failure_date
+        claim.with_user(self.user_workshop).action_validate_claims()
+        self.assertEqual(claim.validation_state, "ok")
         # Each line of the file names the parts warranty it is claimed under
         rows = self._export_rows(claim, "2027-03-05")
         self.assertEqual(
@@ -512,18 +528,6 @@ class TestPartsWarranty(CoverageEngineCommon):
         line = etree.fromstring(base64.b64decode(wizard.data)).find("claim/lines/line[@type='part']")
         self.assertEqual((line.findtext("customer_share"), line.findtext("manufacturer_amount")), ("0.0", "88.0"))
         self.assertEqual(dict(line.find("part_warranty").attrib), {"repair": fitted.name, "date": "2026-06-02"})
-        # The expired-warranty rule (EW) asks the mirror's own warranty, not the van's ended term
-        self.env["warranty.claim.validation.rule"].create({
-            "manufacturer_id": claim.manufacturer_id.id, "code": "EW", "name": "EW", "kind": "coverage_expired",
-        })
-        claim.with_user(self.user_workshop).action_validate_claims()
-        self.assertEqual((claim.validation_state, claim.validation_result_ids.ids), ("ok", []))
-        claim.with_user(self.user_workshop).failure_date = date(2027, 6, 2)
-        claim.with_user(self.user_workshop).action_validate_claims()
-        self.assertEqual([(r.code, r.severity, r.message) for r in claim.validation_result_ids], [(
-            "EW", "error", f"Not covered by the warranty: Parts warranty: Mirror fitted by {fitted.name} on 06/02/2026 "
-            "at 10000 km, until 06/01/2027 or 30000 km. The claim's failure date or odometer is past it.",
-        )])
 
     def test_repair_without_jobs_gets_and_uses_the_parts_warranty(self):
         diagnosis = {
