@@ -112,6 +112,9 @@ class RepairOrder(models.Model):
         'goodwill' (its goodwill share), at cost: parts at their cost, labour at its product's cost, sublet."""
         self.ensure_one()
         amounts = {}
+        # The repair's parts and labour, which its completion has just read, by job: not read again job by job
+        moves_by_job = self.move_ids.grouped("job_id")
+        labors_by_job = self.labor_line_ids.grouped("job_id")
         for job in self.job_ids:
             share = job._get_share("dealer")
             if not share:
@@ -119,10 +122,10 @@ class RepairOrder(models.Model):
             cost = sum(
                 move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
                 * move.product_id.standard_price
-                for move in job.move_ids
+                for move in moves_by_job.get(job, ())
                 if move.repair_line_type == "add" and move.state == "done"
             )
-            cost += sum(line.hours * line.product_id.standard_price for line in job.labor_line_ids)
+            cost += sum(line.hours * line.product_id.standard_price for line in labors_by_job.get(job, ()))
             cost += sum(job.sublet_line_ids.mapped("cost"))
             amount = self.company_id.currency_id.round(cost * share)
             if amount:
@@ -133,10 +136,17 @@ class RepairOrder(models.Model):
         """Book the work the dealer bears itself to the expense accounts of the settings, one entry per repair."""
         vals_list = []
         repairs = self.env["repair.order"]
+        analytic_models = None
         for repair in self:
             amounts = repair._get_job_expense_amounts()
             if not amounts:
                 continue
+            if analytic_models is None:
+                # sudo: the workshop completing the repair reads the company's analytic settings. Core looks the
+                # analytic distribution models up line by line; where there are none, the lines say so at once
+                analytic_models = self.env["account.analytic.distribution.model"].sudo().search_count(
+                    [("company_id", "in", [*self.company_id.ids, False])], limit=1,
+                )
             # sudo: the workshop completing the repair reads the company's accounting settings
             company = repair.company_id.sudo()
             accounts = {
@@ -176,19 +186,29 @@ class RepairOrder(models.Model):
                 "debit": 0.0,
                 "credit": sum(amounts.values()),
             }))
-            vals_list.append({
+            if not analytic_models:
+                for __, __, line_vals in lines:
+                    line_vals["analytic_distribution"] = False
+            vals = {
                 "move_type": "entry",
                 "journal_id": journal.id,
                 "company_id": company.id,
                 "date": fields.Date.context_today(repair),
                 "ref": repair.name,
+                # Numbered when posted, just below: no lookup of the journal's last number for the draft
+                "name": "/",
                 "line_ids": lines,
-            })
+            }
+            if "team_id" in self.env["account.move"]._fields:
+                # An internal entry, not a sale: no default sales team looked up for it
+                vals["team_id"] = False
+            vals_list.append(vals)
             repairs |= repair
         if not vals_list:
             return
         # sudo: the workshop completing the repair is no accountant; the entry follows from the jobs' pay types
-        moves = self.env["account.move"].sudo().create(vals_list)
+        # mail_create_nolog: no "created" message on an entry posted at once (the posting is tracked)
+        moves = self.env["account.move"].sudo().with_context(mail_create_nolog=True).create(vals_list)
         moves.action_post()
         for repair, move in zip(repairs, moves, strict=True):
             repair.sudo().job_expense_move_id = move

@@ -4,6 +4,12 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+# An invoice of up to this many claims carries their manufacturer's references as its reference; a grouped invoice
+# of more names each claim and its reference on its lines only. Core copies the invoice's reference onto every one of
+# its journal items, indexed by trigrams (pg_trgm): 500 references (3-8 kB) on 1,000 items made every update of them
+# in the remittance's reconciliation cost three times as much (issue 26).
+MAX_CLAIM_REFERENCES_ON_INVOICE = 10
+
 
 class WarrantyClaim(models.Model):
     """The manufacturer's invoice for an accepted claim, and what was paid of it."""
@@ -46,7 +52,7 @@ class WarrantyClaim(models.Model):
     )
     amount_open = fields.Monetary(
         string="Still Owed",
-        compute="_compute_amount_paid",
+        compute="_compute_amount_open",
         store=True,
         help="Accepted but not paid yet.",
     )
@@ -123,10 +129,9 @@ class WarrantyClaim(models.Model):
         for claim in self:
             claim.invoice_count = len(claim.invoice_ids)
 
-    @api.depends(
-        "amount_accepted", "state", "invoice_ids.state", "invoice_ids.payment_state",
-        "invoice_ids.line_ids.amount_residual",
-    )
+    # Not on the claim's state: a claim becoming paid changes nothing of what it was paid, and a remittance of
+    # 10,000 claims computed all of it twice (issue 26); what is still owed follows the state (below)
+    @api.depends("invoice_ids.state", "invoice_ids.payment_state", "invoice_ids.line_ids.amount_residual")
     def _compute_amount_paid(self):
         """What each claim was paid, from its own lines of its reimbursement documents actually reconciled.
 
@@ -138,17 +143,17 @@ class WarrantyClaim(models.Model):
         settlements = self._get_settlements()
         for claim in self:
             settled, residual, tagged, __ = settlements.get(claim.id, (0.0, 0.0, False, False))
-            documents = claim.invoice_ids.filtered(
-                lambda move: move.state != "cancel" and move.payment_state != "reversed"
-            )
-            posted = documents.filtered(lambda move: move.state == "posted")
             round_ = claim.currency_id.round if claim.currency_id else (lambda amount: amount)
             short_off = settlements.get(("short", claim.id), 0.0)
+            # Iterated, not filtered(): a remittance recomputes thousands of claims, and two filtered() per claim
+            # were half of its claims' recompute (issue 26)
+            states = [move.state for move in claim.invoice_ids if move.state != "cancel"
+                      and move.payment_state != "reversed"]
             if tagged:
                 paid = round_(settled - short_off)
-                if not documents:
+                if not states:
                     state = "not_invoiced"
-                elif posted == documents and claim.currency_id.is_zero(residual):
+                elif all(move_state == "posted" for move_state in states) and claim.currency_id.is_zero(residual):
                     state = "paid"
                 elif not claim.currency_id.is_zero(settled):
                     state = "partial"
@@ -156,12 +161,21 @@ class WarrantyClaim(models.Model):
                     state = "invoiced"
             else:
                 # Documents booked before each claim had lines of its own: shared in proportion, as they were
-                paid, state = claim._get_legacy_settlement(documents, posted)
+                documents = claim.invoice_ids.filtered(
+                    lambda move: move.state != "cancel" and move.payment_state != "reversed"
+                )
+                paid, state = claim._get_legacy_settlement(documents, documents.filtered(
+                    lambda move: move.state == "posted"))
             claim.reimbursement_state = state
             claim.amount_paid = paid
             claim.amount_short_paid_off = round_(short_off)
+
+    @api.depends("amount_accepted", "amount_paid", "amount_short_paid_off", "state")
+    def _compute_amount_open(self):
+        for claim in self:
             decided = claim.state in ("accepted", "partially_accepted", "paid")
-            claim.amount_open = round_(claim.amount_accepted - paid - short_off) if decided else 0.0
+            open_amount = claim.amount_accepted - claim.amount_paid - claim.amount_short_paid_off if decided else 0.0
+            claim.amount_open = claim.currency_id.round(open_amount) if claim.currency_id else open_amount
 
     def _get_legacy_settlement(self, documents, posted):
         self.ensure_one()
@@ -407,7 +421,10 @@ class WarrantyClaim(models.Model):
             "partner_id": manufacturer.id,
             "company_id": company.id,
             "invoice_origin": ", ".join(self.mapped("name")),
-            "ref": ", ".join(filter(None, self.mapped("manufacturer_reference"))) or False,
+            "ref": (
+                ", ".join(filter(None, self.mapped("manufacturer_reference"))) or False
+                if len(self) <= MAX_CLAIM_REFERENCES_ON_INVOICE else False
+            ),
             "warranty_claim_ids": [Command.set(self.ids)],
             "invoice_line_ids": lines,
         }

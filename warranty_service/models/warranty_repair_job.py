@@ -419,8 +419,9 @@ class WarrantyRepairJob(models.Model):
     def _get_manufacturer(self):
         """Who the job is claimed from: the campaign's manufacturer, else the unit's."""
         self.ensure_one()
-        recalls = self._get_recalls()
-        if self.pay_type == "campaign" and recalls:
+        # Only a campaign job looks at its recalls (reading its parts and labour lines)
+        recalls = self._get_recalls() if self.pay_type == "campaign" else False
+        if recalls:
             return recalls[:1].manufacturer_id
         return self.repair_id._get_warranty_manufacturer()
 

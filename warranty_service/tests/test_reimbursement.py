@@ -1,9 +1,12 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models import warranty_claim_reimbursement
 from .test_claim import ClaimCommon
 
 
@@ -131,6 +134,22 @@ class TestReimbursement(ClaimCommon):
         self.assertEqual(len(claims.invoice_ids.invoice_line_ids), 4)
         with self.assertRefused("is already invoiced"):
             claims.filtered(lambda claim: claim.state != "paid").with_user(self.user_accountant).action_create_invoice()
+
+    def test_reference_of_a_grouped_invoice(self):
+        single, *pair = self._accepted_claim(), self._accepted_claim(), self._accepted_claim()
+        pair = pair[0] | pair[1]
+        for claim, reference in zip(single | pair, ("MFR-A", "MFR-B", "MFR-C"), strict=True):
+            claim.manufacturer_reference = reference
+        # Above the limit (10 claims; 1 here) the invoice carries no reference: core copies it onto every journal
+        # item, and hundreds of references made each of them costly to update (issue 26); its lines name them
+        with patch.object(warranty_claim_reimbursement, "MAX_CLAIM_REFERENCES_ON_INVOICE", 1):
+            single.with_user(self.user_accountant).action_create_invoice()
+            pair.with_user(self.user_accountant).action_create_invoice()
+        self.assertEqual(single.invoice_ids.ref, "MFR-A")
+        self.assertFalse(pair.invoice_ids.ref)
+        self.assertEqual(len(pair.invoice_ids), 1)
+        names = pair.invoice_ids.invoice_line_ids.mapped("name")
+        self.assertTrue(any("(MFR-B)" in name for name in names) and any("(MFR-C)" in name for name in names), names)
 
     def test_credit_note_mode(self):
         self.van.warranty_manufacturer_id = self.other_maker

@@ -118,7 +118,9 @@ class WarrantyClaimImport(models.Model):
                 current=claim.revision,
                 revision=revision,
             )
-        line = claim.line_ids.filtered(lambda claim_line: str(claim_line.id) == vals["line_ref"])
+        # Iterated, not filtered(): the line keeps the prefetch of all the file's claim lines (filtered() would
+        # read each line on its own, one query per row of the file)
+        line = next((claim_line for claim_line in claim.line_ids if str(claim_line.id) == vals["line_ref"]), None)
         if not line:
             return _("Claim %(number)s has no line %(ref)s.", number=claim.name, ref=vals["line_ref"] or "-")
         vals.update(claim_line_id=line.id, accepted_amount=accepted)
