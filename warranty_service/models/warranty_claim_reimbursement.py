@@ -421,16 +421,29 @@ class WarrantyClaim(models.Model):
             "partner_id": manufacturer.id,
             "company_id": company.id,
             "invoice_origin": ", ".join(self.mapped("name")),
-            "ref": (
-                ", ".join(filter(None, self.mapped("manufacturer_reference"))) or False
-                if len(self) <= MAX_CLAIM_REFERENCES_ON_INVOICE else False
-            ),
+            "ref": self._invoice_reference(),
             "warranty_claim_ids": [Command.set(self.ids)],
             "invoice_line_ids": lines,
         }
         if journal:
             vals["journal_id"] = journal.id
         return vals
+
+    def _invoice_reference(self):
+        """The manufacturer's references of the claims, or their range when the invoice groups many.
+
+        Core copies an invoice's reference onto each of its journal items (trigram-indexed): hundreds of references
+        joined made every update of those items in a remittance's reconciliation costly (issue 26). Above the limit
+        the reference names the first and last; each invoice line still names its claim and reference.
+        """
+        references = sorted(filter(None, self.mapped("manufacturer_reference")))
+        if not references:
+            return False
+        if len(references) <= MAX_CLAIM_REFERENCES_ON_INVOICE:
+            return ", ".join(references)
+        return _(
+            "%(count)s claims, %(first)s to %(last)s", count=len(references), first=references[0], last=references[-1]
+        )
 
     def _sync_paid_state(self):
         """Claims follow their reimbursement: paid when it is, back to their decision when a payment is undone."""
