@@ -3,32 +3,15 @@ committed chunk, as a running server's cron does), and the result is on the impo
 
 The threshold and the chunk are lowered for the test (system parameters) and put back afterwards."""
 import base64
-import random
 import uuid
 import xmlrpc.client
 from datetime import date
 
 import pytest
-from conftest import race
+from conftest import claim_books, e2e_balance, invoiced_claims, race
 
 THRESHOLD = "warranty_service.import_background_rows"
 CHUNK = "warranty_service.import_chunk_rows"
-
-
-def _account(odoo, name, account_type):
-    code = f"9{random.randint(10000, 99999)}"
-    return odoo.call(
-        "account.account", "create", {"code": code, "name": f"E2E {name} {code}", "account_type": account_type}
-    )
-
-
-def _balance(odoo, account_id, partner_id):
-    groups = odoo.call(
-        "account.move.line", "read_group",
-        [("account_id", "=", account_id), ("partner_id", "=", partner_id), ("parent_state", "=", "posted")],
-        ["balance:sum"], [],
-    )
-    return round(groups[0]["balance"] or 0.0, 2) if groups else 0.0
 
 
 @pytest.fixture
@@ -42,32 +25,11 @@ def small_chunks(odoo):
 
 
 def test_large_remittance_booked_in_the_background(odoo, small_chunks):
-    tag = uuid.uuid4().hex[:6].upper()
-    company_id = odoo.call("res.users", "read", [odoo.uid], ["company_id"])[0]["company_id"][0]
-    odoo.call("res.company", "write", [company_id], {
-        "warranty_parts_account_id": _account(odoo, "parts recovery", "income"),
-        "warranty_labor_account_id": _account(odoo, "labour recovery", "income"),
-        "warranty_accrual_account_id": _account(odoo, "claims to invoice", "asset_current"),
-        "warranty_short_pay_account_id": _account(odoo, "short pays", "expense"),
-    })
-    maker = odoo.call("res.partner", "create", {"name": f"E2E Background Maker {tag}", "is_company": True,
-                                                "warranty_claim_prefix": f"E2B-{tag}-"})
-    receivable = odoo.call("res.partner", "read", [maker], ["property_account_receivable_id"])[0][
-        "property_account_receivable_id"][0]
-    bank = odoo.call("account.journal", "search", [("type", "=", "bank"), ("company_id", "=", company_id)], limit=1)[0]
-    defect = odoo.call("warranty.defect.code", "create", {"code": f"E2B-{tag}", "name": "Leak"})
-    part = odoo.call("product.product", "create", {"name": f"E2B seal {tag}", "type": "consu"})
+    books = claim_books(odoo, "E2B", "Background")
+    tag, maker, receivable, bank = (books[key] for key in ("tag", "maker", "receivable", "bank"))
     amounts = [100.0, 80.0, 120.5, 99.99, 45.1]
-    claim_ids = odoo.call("warranty.claim", "create", [{
-        "manufacturer_id": maker, "defect_code_ids": [(4, defect)], "causal_part_id": part,
-        "line_ids": [(0, 0, {"line_type": "labor", "name": "Replace seal", "price_unit": amount})],
-    } for amount in amounts])
-    odoo.call("warranty.claim", "action_submit", claim_ids)
-    odoo.call("warranty.claim", "action_accept", claim_ids)
-    odoo.call("warranty.claim", "action_create_invoice", claim_ids)
-    invoice_ids = odoo.call("warranty.claim", "read", [claim_ids[0]], ["invoice_ids"])[0]["invoice_ids"]
-    odoo.call("account.move", "action_post", invoice_ids)
-    assert _balance(odoo, receivable, maker) == 445.59
+    claim_ids = invoiced_claims(odoo, books, amounts)
+    assert e2e_balance(odoo, receivable, maker) == 445.59
 
     login = f"e2e-bg-accountant-{tag}".lower()
     password = uuid.uuid4().hex
@@ -99,7 +61,7 @@ def test_large_remittance_booked_in_the_background(odoo, small_chunks):
             "state", "progress", "row_count", "matched_count", "unmatched_count", "error_count", "move_ids"])[0]
 
     assert (state()["state"], state()["row_count"]) == ("queued", 5)
-    assert _balance(odoo, receivable, maker) == 445.59, "queued, nothing booked yet"
+    assert e2e_balance(odoo, receivable, maker) == 445.59, "queued, nothing booked yet"
     with pytest.raises(xmlrpc.client.Fault, match="is still being booked in the background"):
         accountant.call("warranty.remittance.import", "action_apply", [remittance()])
 
@@ -122,7 +84,7 @@ def test_large_remittance_booked_in_the_background(odoo, small_chunks):
     assert len(result["move_ids"]) == 3
     payments = odoo.call("account.payment", "search_read", [("partner_id", "=", maker)], ["amount"])
     assert round(sum(payment["amount"] for payment in payments), 2) == 445.59
-    assert _balance(odoo, receivable, maker) == 0.0, "every claim paid once, to the cent"
+    assert e2e_balance(odoo, receivable, maker) == 0.0, "every claim paid once, to the cent"
     claims = odoo.call("warranty.claim", "read", claim_ids, ["state", "amount_paid"])
     assert [(claim["state"], claim["amount_paid"]) for claim in claims] == [("paid", amount) for amount in amounts]
     messages = accountant.call("mail.message", "search_read",
@@ -132,5 +94,5 @@ def test_large_remittance_booked_in_the_background(odoo, small_chunks):
     with pytest.raises(xmlrpc.client.Fault, match=r"is already booked on claim\(s\)"):
         accountant.call("warranty.remittance.import", "action_apply", [remittance()])
     odoo.call("ir.cron", "method_direct_trigger", [cron])
-    assert _balance(odoo, receivable, maker) == 0.0
+    assert e2e_balance(odoo, receivable, maker) == 0.0
     assert len(odoo.call("account.payment", "search", [("partner_id", "=", maker)])) == 3

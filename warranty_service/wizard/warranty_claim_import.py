@@ -35,19 +35,7 @@ class WarrantyClaimImport(models.Model):
         """Apply the decisions: all rows or none; each claim then follows its lines."""
         self._check_import_rights()
         self._check_rows_applicable()
-        if self._runs_in_background():
-            return self._queue_background()
-        claims = self._book_rows(self.row_ids)
-        self._mark_applied()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "warranty.claim",
-            "name": _("Decided Claims"),
-            "view_mode": "list,form",
-            # A fresh page: not stacked on whatever screen the import dialog was opened from
-            "target": "main",
-            "domain": [("id", "in", claims.ids)],
-        }
+        return self._book_or_queue(_("Decided Claims"))
 
     def _check_import_rights(self):
         self.env["warranty.claim"]._check_decision_rights()

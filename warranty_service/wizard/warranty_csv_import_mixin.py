@@ -147,6 +147,23 @@ class WarrantyCsvImportMixin(models.AbstractModel):
             "date_start": fields.Datetime.now(), "date_done": fields.Datetime.now(),
         })
 
+    def _book_or_queue(self, title):
+        """The end of Apply, once the file is checked: a large file is queued for the background, any other is booked
+        now; then the claims it booked, titled ``title``."""
+        if self._runs_in_background():
+            return self._queue_background()
+        claims = self._book_rows(self.row_ids)
+        self._mark_applied()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "warranty.claim",
+            "name": title,
+            "view_mode": "list,form",
+            # A fresh page: not stacked on whatever screen the import dialog was opened from
+            "target": "main",
+            "domain": [("id", "in", claims.ids)],
+        }
+
     def _check_import_rights(self):
         """Raise AccessError unless the current user may book this import (start it, cancel it, resume it)."""
         raise NotImplementedError()

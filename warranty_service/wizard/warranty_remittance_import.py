@@ -78,19 +78,7 @@ class WarrantyRemittanceImport(models.Model):
                 "posted. Check the file or the amount received.",
                 lines=currency.format(lines_total), received=currency.format(self.amount_received),
             ))
-        if self._runs_in_background():
-            return self._queue_background()
-        claims = self._book_rows(self.row_ids)
-        self._mark_applied()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "warranty.claim",
-            "name": _("Reconciled Claims"),
-            "view_mode": "list,form",
-            # A fresh page: not stacked on whatever screen the import dialog was opened from
-            "target": "main",
-            "domain": [("id", "in", claims.ids)],
-        }
+        return self._book_or_queue(_("Reconciled Claims"))
 
     def _check_import_rights(self):
         if not self.env.su and not self.env.user.has_group("warranty_service.group_warranty_accountant"):
