@@ -40,6 +40,7 @@ from . import purchase_order
 from . import res_company
 from . import res_config_settings
 from . import warranty_claim
+from . import warranty_claim_tracking
 from . import warranty_claim_reimbursement
 from . import warranty_claim_accounting
 from . import warranty_claim_line

@@ -49,3 +49,4 @@ from . import test_labor_time_guide
 from . import test_claim_types
 from . import test_coverage_engine
 from . import test_import_background
+from . import test_claim_tracking

@@ -106,12 +106,9 @@ class WarrantyRemittanceImport(models.Model):
             if row:
                 why[row.id] = _("Remittance %(reference)s is already booked on claim %(number)s.",
                                 reference=booking.reference or "-", number=booking.claim_id.name)
-        owed = defaultdict(float)
-        for line in self.env["account.move.line"].search([
-            ("warranty_claim_id", "in", rows.claim_id.ids), ("display_type", "=", "payment_term"),
-            ("parent_state", "=", "posted"), ("move_id.move_type", "=", "out_invoice"), ("reconciled", "=", False),
-        ]):
-            owed[line.warranty_claim_id.id] += line.amount_residual
+        # Summed in the database: the lines themselves are read once, by the booking
+        owed = defaultdict(float, {claim.id: residual for claim, residual in self.env["account.move.line"]._read_group(
+            self._open_terms_domain(rows.claim_id), ["warranty_claim_id"], ["amount_residual:sum"])})
         for row in rows:
             claim_owes = currency.round(owed[row.claim_id.id])
             if row.id not in why and (currency.compare_amounts(claim_owes, 0.0) <= 0
@@ -129,20 +126,13 @@ class WarrantyRemittanceImport(models.Model):
         currency = self.company_id.currency_id
         claims = rows.claim_id
         # Each claim's own open receivable lines (a receivable line per claim on its invoices)
-        terms = self.env["account.move.line"].search([
-            ("warranty_claim_id", "in", claims.ids),
-            ("display_type", "=", "payment_term"),
-            ("parent_state", "=", "posted"),
-            ("move_id.move_type", "=", "out_invoice"),
-            ("reconciled", "=", False),
-        ], order="date_maturity, id")
+        terms = self.env["account.move.line"].search(self._open_terms_domain(claims), order="date_maturity, id")
         terms_by_claim = defaultdict(lambda: self.env["account.move.line"])
         for line in terms:
             terms_by_claim[line.warranty_claim_id.id] |= line
         maker = self.manufacturer_id
         reference = self._file_reference()
-        # The remittance's date, the same for each of its chunks
-        date = max(filter(None, self.row_ids.mapped("payment_date")), default=fields.Date.context_today(self))
+        date = self._remittance_date()
         line_vals, partial_claims, settled, short_total = self._prepare_remittance_lines(
             terms_by_claim, reference, rows)
         bookings = self._book_remittance_rows(reference, rows)
@@ -187,6 +177,16 @@ class WarrantyRemittanceImport(models.Model):
         self.sudo().move_ids = [Command.link(counterparts.move_id.id)]
         return claims
 
+    def _open_terms_domain(self, claims):
+        """The claims' own open receivable lines (a receivable line per claim on their invoices)."""
+        return [
+            ("warranty_claim_id", "in", claims.ids),
+            ("display_type", "=", "payment_term"),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "=", "out_invoice"),
+            ("reconciled", "=", False),
+        ]
+
     def _row_reference(self, row, reference):
         # The manufacturer's reference of the payment, else the file's (its references, or its name)
         return row.payment_reference or reference or ""
@@ -216,7 +216,16 @@ class WarrantyRemittanceImport(models.Model):
         ))
 
     def _file_reference(self):
-        return ", ".join(sorted(set(filter(None, self.row_ids.mapped("payment_reference"))))) or self.filename
+        # Grouped in the database: each background chunk asks it of a file of thousands of rows (issue 26)
+        references = self.env["warranty.remittance.import.row"]._read_group(
+            [("wizard_id", "=", self.id)], ["payment_reference"])
+        return ", ".join(sorted(filter(None, (reference for reference, in references)))) or self.filename
+
+    def _remittance_date(self):
+        """The remittance's date (its rows' latest), the same for each of its chunks."""
+        [(date,)] = self.env["warranty.remittance.import.row"]._read_group(
+            [("wizard_id", "=", self.id)], aggregates=["payment_date:max"])
+        return date or fields.Date.context_today(self)
 
     def _book_remittance_rows(self, reference, rows):
         """Record each row as booked: the database refuses the same remittance reference twice on a claim.
@@ -410,7 +419,8 @@ class WarrantyRemittanceImportRow(models.Model):
     _description = "Row of a Manufacturer's Remittance"
 
     wizard_id = fields.Many2one("warranty.remittance.import", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
+    # Precomputed: set in the INSERT of the rows rather than by an UPDATE of each of the thousands of them
+    company_id = fields.Many2one(related="wizard_id.company_id", store=True, precompute=True)
     claim_number = fields.Char(string="Claim")
     claim_id = fields.Many2one("warranty.claim", string="Claim Record")
     invoice_id = fields.Many2one("account.move", string="Invoice")
