@@ -747,6 +747,36 @@ def csv_bytes(header, rows):
     return base64.b64encode(buffer.getvalue().encode())
 
 
+def core_reconciliation(env, f, count):
+    """Core's reconciliation of ``count`` receivable items: the anchor the remittance import is measured against.
+
+    One entry owes ``count`` amounts on the receivable (as the claims' lines of their invoices do), one entry pays
+    their total; both sides are reconciled in one call of core's ``reconcile``. Returns (queries, seconds)."""
+    company = env.company
+    receivable = f["customer"].with_company(company).property_account_receivable_id
+    domain = [("company_ids", "in", company.ids)]
+    income = env["account.account"].search(domain + [("account_type", "=", "income")], limit=1)
+    journal = env["account.journal"].search([("type", "=", "general"), ("company_id", "=", company.id)], limit=1)
+    bank = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+    amounts = [round(90 + (i % 50) * 1.37, 2) for i in range(count)]
+    Move = env["account.move"].with_context(skip_invoice_sync=True)
+    owed = Move.create({"journal_id": journal.id, "line_ids": [
+        *[(0, 0, {"account_id": receivable.id, "partner_id": f["manufacturer"].id, "name": f"Owed {i}",
+                  "debit": amount}) for i, amount in enumerate(amounts)],
+        (0, 0, {"account_id": income.id, "name": "Owed", "credit": round(sum(amounts), 2)}),
+    ]})
+    paid = Move.create({"journal_id": bank.id, "line_ids": [
+        (0, 0, {"account_id": receivable.id, "partner_id": f["manufacturer"].id, "name": "Paid",
+                "credit": round(sum(amounts), 2)}),
+        (0, 0, {"account_id": bank.default_account_id.id, "name": "Paid", "debit": round(sum(amounts), 2)}),
+    ]})
+    (owed | paid).action_post()
+    items = (owed | paid).line_ids.filtered(lambda line: line.account_id == receivable)
+    queries, seconds, _r = measure(env, items.reconcile)
+    assert all(items.mapped("reconciled")), "core left items open"
+    return queries, seconds
+
+
 def scenario_5(args, sizes):
     count = sizes["files"]
     from odoo.exceptions import UserError
@@ -833,13 +863,15 @@ def scenario_5(args, sizes):
         assert not result["messages"], result["messages"][:3]
         lots = env["stock.lot"].browse(result["ids"])
         q_exp, s_exp, _r = measure(env, lambda: lots.export_data(["name", "product_id/id", "create_date"]))
+        q_rec, s_rec = core_reconciliation(env, f, count)
     note = f"{count} claims of one line; setup {rnd(setup)} s, invoicing {rnd(invoicing)} s"
     rows += [
         row("5 files", f"export {count} claims (CSV) s", rnd(s_export, 2), "<= 30", rnd(s_exp, 2), note=note),
         row("5 files", f"import decision file {count} lines s", rnd(s_decision, 2), "<= 30", rnd(s_load, 2),
             note="anchor: stock.lot export_data / load of as many rows"),
-        row("5 files", f"import remittance {count} lines s", rnd(s_remit, 2), "<= 30", rnd(s_load, 2),
-            note=f"{paid} of {len(accepted)} claims paid, {remit_payments} payment(s); background in chunks"),
+        row("5 files", f"import remittance {count} lines s", rnd(s_remit, 2), "<= 30", rnd(s_rec, 2),
+            note=f"{paid} of {len(accepted)} claims paid, {remit_payments} payment(s); background in chunks; "
+                 f"anchor: core's reconcile() of {count} receivable items with one payment ({q_rec} queries)"),
         row("5 files", "payments made by the remittance import (one per chunk in the background)", remit_payments,
             "1 per chunk", None),
         row("5 files", "decision import queries per line", rnd(q_decision / count, 2), "", rnd(q_load / count, 2)),

@@ -9,6 +9,8 @@ from odoo.tools import SQL
 # its journal items, indexed by trigrams (pg_trgm): 500 references (3-8 kB) on 1,000 items made every update of them
 # in the remittance's reconciliation cost three times as much (issue 26).
 MAX_CLAIM_REFERENCES_ON_INVOICE = 10
+# Computed from the claim's state, and the same in every decided state: a claim that becomes Paid keeps them
+STATE_STABLE_WHEN_PAID = ("amount_claimed", "amount_accepted", "amount_rejected", "acceptance_rate", "deadline_state")
 
 
 class WarrantyClaim(models.Model):
@@ -459,9 +461,15 @@ class WarrantyClaim(models.Model):
             by_date[settlements.get(claim.id, (0, 0, False, False))[3] or fields.Date.context_today(claim)].append(
                 claim.id
             )
-        for date_paid, claim_ids in by_date.items():
-            # sudo: whoever registers the payment moves the claim; its state is written by the claim's code only
-            self.browse(claim_ids).sudo().write({"state": "paid", "date_paid": date_paid})
+        # From a decision to Paid, what a decided claim computes from its state stays as it is (its amounts, its
+        # acceptance rate, its deadline): protected, rather than computed again for each of a remittance's
+        # thousands of claims and their lines (issue 26)
+        stable = [self._fields[name] for name in STATE_STABLE_WHEN_PAID]
+        with self.env.protecting(stable, to_pay), \
+                self.env.protecting([self.line_ids._fields["amount_rejected"]], to_pay.line_ids):
+            for date_paid, claim_ids in by_date.items():
+                # sudo: whoever registers the payment moves the claim; its state is written by the claim's code only
+                self.browse(claim_ids).sudo().write({"state": "paid", "date_paid": date_paid})
         for claim in self.filtered(lambda c: c.state == "paid" and c.reimbursement_state != "paid"):
             short = claim.line_ids.filtered(lambda line: line.decision != "accepted")
             # sudo: as above, a payment taken back moves the claim back to its decision

@@ -112,8 +112,17 @@ class TestReimbursement(ClaimCommon):
         aging = self.env["warranty.claim.aging"].with_user(self.user_accountant).search([("claim_id", "=", claim.id)])
         self.assertEqual(aging.amount_open, 105.0)
         self.assertEqual(aging.age, "90_plus", "submitted on 2026-06-10, more than 90 days ago")
+        def decision():
+            self.env.invalidate_all()
+            return (claim.amount_claimed, claim.amount_accepted, claim.amount_rejected, claim.acceptance_rate,
+                    claim.line_ids.mapped("amount_rejected"), claim.deadline_state)
+
+        decided = decision()
+        self.assertTrue(decided[2], "part of the claim was rejected")
         payment = self._pay(invoice, amount=105.0)
         self.assertEqual(claim.state, "paid")
+        # Paid changes nothing of the decision (these fields are protected while the claim becomes Paid)
+        self.assertEqual(decision(), decided)
         # The payment is taken back: the claim is owed again
         payment.action_draft()
         self.assertEqual(claim.reimbursement_state, "partial")
