@@ -282,6 +282,23 @@ class TestImportBackground(MonthEndCommon):
         self.assertLess(large - small, 10, f"{small} queries for 6 rows, {large} for 36: a query per row")
         self.assertLess(large, 250)
 
+    def _jit(self):
+        self.env.cr.execute("SHOW jit")
+        return self.env.cr.fetchone()[0]
+
+    def test_a_booking_runs_without_jit(self):
+        # PostgreSQL's JIT compiled the booking's grouped queries for 0.5 s each (issue 26): off in its transaction
+        __, __, __, wizard = self._large_remittance(reference="REM-JIT")
+        wizard.action_apply()
+        self.env.cr.execute("SET LOCAL jit = on")
+        self._run_cron()
+        self.assertEqual(self._jit(), "off", "the chunk's transaction")
+        claims = self._claims([100.0])
+        self.env.cr.execute("SET LOCAL jit = on")
+        self._remittance([(claims, 100.0)], 100.0, reference="REM-JIT-SMALL").action_apply()
+        self.assertEqual(claims.state, "paid")
+        self.assertEqual(self._jit(), "off", "a file booked at once")
+
     def test_small_file_stays_synchronous(self):
         claims = self._claims([100.0, 50.0])
         wizard = self._remittance([(claims[0], 100.0), (claims[1], 50.0)], 150.0, reference="REM-SMALL")
