@@ -414,7 +414,12 @@ class WarrantyRepairJob(models.Model):
 
     def _get_recalls(self):
         self.ensure_one()
-        return self.recall_id | self.labor_line_ids.recall_id | self.move_ids.warranty_recall_id
+        # The job's lines are taken from its repair's: every action of the repair reads those anyway (core's
+        # included), where the job's own one2many would be one more query each
+        repair = self.repair_id
+        labor = repair.labor_line_ids.filtered(lambda line: line.job_id == self)
+        moves = repair.move_ids.filtered(lambda move: move.job_id == self)
+        return self.recall_id | labor.recall_id | moves.warranty_recall_id
 
     def _get_manufacturer(self):
         """Who the job is claimed from: the campaign's manufacturer, else the unit's."""
